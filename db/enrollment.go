@@ -1,0 +1,107 @@
+package db
+
+import (
+	"context"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// EnrollmentFilter selects enrollments (purchases of a training).
+type EnrollmentFilter struct {
+	ParticipantID *NodeID
+	CourseID      *NodeID
+	SessionID     *NodeID
+	PlatformID    *NodeID
+	ProviderID    *NodeID
+	Status        []EnrollmentStatus
+	ProvinceCode  []string
+	Category      []string
+	Mode          []DeliveryMode
+	PurchasedFrom *time.Time
+	PurchasedTo   *time.Time
+}
+
+// EnrollmentOrder orders enrollments.
+type EnrollmentOrder struct {
+	Field     EnrollmentOrderField
+	Direction OrderDirection
+}
+
+var enrollments = &listSpec[Enrollment, EnrollmentFilter]{
+	name:  "enrollments",
+	alias: "e",
+	table: "enrollments",
+	id:    func(e *Enrollment) int64 { return e.ID },
+	orders: map[string]sortKey[Enrollment]{
+		"ID":           {"e.id", kindInt, func(e *Enrollment) any { return e.ID }},
+		"PURCHASED_AT": {"e.purchased_at", kindTime, func(e *Enrollment) any { return e.PurchasedAt }},
+		"PRICE":        {"e.price", kindInt, func(e *Enrollment) any { return e.Price }},
+	},
+	parents: map[Parent]func(*Enrollment) int64{
+		ByParticipant: func(e *Enrollment) int64 { return e.ParticipantID },
+		ByCourse:      func(e *Enrollment) int64 { return e.CourseID },
+		BySession:     func(e *Enrollment) int64 { return deref(e.SessionID) },
+		ByProvider:    func(e *Enrollment) int64 { return e.ProviderID },
+		ByPlatform:    func(e *Enrollment) int64 { return e.PlatformID },
+	},
+	filter: func(q *bun.SelectQuery, f *EnrollmentFilter) (*bun.SelectQuery, error) {
+		if err := checkDayRange("purchasedFrom", f.PurchasedFrom, "purchasedTo", f.PurchasedTo); err != nil {
+			return nil, err
+		}
+		var err error
+		for _, r := range []struct {
+			col, typ, field string
+			id              *NodeID
+		}{
+			{"e.participant_id", TypeParticipant, "participantId", f.ParticipantID},
+			{"e.course_id", TypeCourse, "courseId", f.CourseID},
+			{"e.session_id", TypeTrainingSession, "sessionId", f.SessionID},
+			{"e.platform_id", TypePlatform, "platformId", f.PlatformID},
+			{"e.provider_id", TypeProvider, "providerId", f.ProviderID},
+		} {
+			if q, err = refFilter(q, r.col, r.id, r.typ, r.field); err != nil {
+				return nil, err
+			}
+		}
+		q = inList(q, "e.status", f.Status)
+		q = inList(q, "e.province_code", f.ProvinceCode)
+		q = inSubquery(q, "e.course_id", "SELECT id FROM courses WHERE category", f.Category)
+		q = inSubquery(q, "e.course_id", "SELECT id FROM courses WHERE mode", f.Mode)
+		return dayRange(q, "e.purchased_at", f.PurchasedFrom, f.PurchasedTo), nil
+	},
+}
+
+func enrollmentOrder(o *EnrollmentOrder) (string, OrderDirection) {
+	if o == nil {
+		return orderOf(EnrollmentOrderField(""), "", EnrollmentOrderFieldId)
+	}
+	return orderOf(o.Field, o.Direction, EnrollmentOrderFieldId)
+}
+
+// FindEnrollments returns a page of the enrollments that scope and f select.
+func FindEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *EnrollmentFilter, o *EnrollmentOrder, page PageArgs) (*Page[Enrollment], error) {
+	field, dir := enrollmentOrder(o)
+	return enrollments.find(ctx, idb, scope, f, field, dir, page)
+}
+
+// CountEnrollments returns how many enrollments scope and f select.
+func CountEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *EnrollmentFilter) (int, error) {
+	return enrollments.count(ctx, idb, scope, f)
+}
+
+// FindEnrollmentsByIDs returns the visible enrollments among ids, keyed by id.
+func FindEnrollmentsByIDs(ctx context.Context, idb bun.IDB, scope Scope, ids []int64) (map[int64]*Enrollment, error) {
+	return enrollments.byIDs(ctx, idb, scope, ids)
+}
+
+// FindEnrollmentsByParents returns a page of enrollments per parent.
+func FindEnrollmentsByParents(ctx context.Context, idb bun.IDB, scope Scope, by Parent, parents []int64, f *EnrollmentFilter, o *EnrollmentOrder, page PageArgs) (map[int64]*Page[Enrollment], error) {
+	field, dir := enrollmentOrder(o)
+	return enrollments.findPerParent(ctx, idb, scope, by, parents, f, field, dir, page)
+}
+
+// CountEnrollmentsByParents returns how many enrollments scope and f select per parent.
+func CountEnrollmentsByParents(ctx context.Context, idb bun.IDB, scope Scope, by Parent, parents []int64, f *EnrollmentFilter) (map[int64]int, error) {
+	return enrollments.countPerParent(ctx, idb, scope, by, parents, f)
+}

@@ -1,0 +1,444 @@
+package db
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+)
+
+// Page sizes of connections.
+const (
+	DefaultPageSize = 20
+	MaxPageSize     = 100
+)
+
+// PageArgs are the Relay arguments of a connection.
+type PageArgs struct {
+	First  *int
+	After  *string
+	Last   *int
+	Before *string
+	// SkipRows validates the arguments but reads no rows, for a client that asked only for totals.
+	SkipRows bool `json:",omitempty"`
+}
+
+// Page is one page of a connection: its rows in order, one cursor per row, and whether more rows
+// lie beyond either end.
+type Page[T any] struct {
+	Rows            []*T
+	Cursors         []string
+	HasNextPage     bool
+	HasPreviousPage bool
+}
+
+// StartCursor is the cursor of the first row, or nil on an empty page.
+func (p *Page[T]) StartCursor() *string {
+	if len(p.Cursors) == 0 {
+		return nil
+	}
+	return &p.Cursors[0]
+}
+
+// EndCursor is the cursor of the last row, or nil on an empty page.
+func (p *Page[T]) EndCursor() *string {
+	if len(p.Cursors) == 0 {
+		return nil
+	}
+	return &p.Cursors[len(p.Cursors)-1]
+}
+
+// valueKind says how a sort key travels in a cursor and is cast back in SQL.
+type valueKind int
+
+const (
+	kindInt valueKind = iota
+	kindText
+	kindTime
+	kindDate
+	kindNumeric
+)
+
+func (k valueKind) cast() string {
+	switch k {
+	case kindInt:
+		return "bigint"
+	case kindText:
+		return "text"
+	case kindTime:
+		return "timestamptz"
+	case kindDate:
+		return "date"
+	default:
+		return "numeric"
+	}
+}
+
+// sortKey is one way to order a table: an SQL expression over the table alias and how to read that
+// expression's value from a row, for the row's cursor. The primary key breaks ties.
+type sortKey[T any] struct {
+	expr  string
+	kind  valueKind
+	value func(*T) any
+}
+
+// listSpec describes a table that connections page over.
+type listSpec[T any, F any] struct {
+	name   string // cursor namespace, e.g. "participants"
+	alias  string // the model's table alias
+	table  string // the scope's table name
+	id     func(*T) int64
+	orders map[string]sortKey[T]
+	filter func(q *bun.SelectQuery, f *F) (*bun.SelectQuery, error)
+	// parents maps each column that nested connections group by to its value in a row.
+	parents map[Parent]func(*T) int64
+}
+
+// Parent names the foreign key that a nested connection groups rows by.
+type Parent string
+
+// The parents of nested connections.
+const (
+	ByParticipant Parent = "participant_id"
+	ByCourse      Parent = "course_id"
+	BySession     Parent = "session_id"
+	ByProvider    Parent = "provider_id"
+	ByPlatform    Parent = "platform_id"
+	ByWave        Parent = "wave_id"
+)
+
+func (s *listSpec[T, F]) parent(p Parent) (func(*T) int64, error) {
+	f, ok := s.parents[p]
+	if !ok {
+		return nil, fmt.Errorf("%s cannot be grouped by %s", s.name, p)
+	}
+	return f, nil
+}
+
+// cursor is the decoded form of an opaque cursor: the order it belongs to, the sort key's value and
+// the row's primary key.
+type cursor struct {
+	Order string          `json:"o"`
+	Value json.RawMessage `json:"v"`
+	ID    int64           `json:"i"`
+}
+
+func (s *listSpec[T, F]) encodeCursor(order string, key sortKey[T], row *T) string {
+	v, _ := json.Marshal(key.value(row))
+	b, _ := json.Marshal(cursor{Order: s.name + "." + order, Value: v, ID: s.id(row)})
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeCursor returns the sort value (as text, ready to be cast in SQL) and the primary key of
+// cursor c, checking that it belongs to this ordering. It fails with EINVALID.
+func (s *listSpec[T, F]) decodeCursor(c, order string, key sortKey[T]) (string, int64, error) {
+	bad := Errorf(EINVALID, "malformed cursor %q", truncate(c, 40))
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(c, "="))
+	if err != nil || len(c) > 500 {
+		return "", 0, bad
+	}
+	var cur cursor
+	if err := json.Unmarshal(raw, &cur); err != nil || cur.ID <= 0 {
+		return "", 0, bad
+	}
+	if cur.Order != s.name+"."+order {
+		return "", 0, Errorf(EINVALID, "cursor %q belongs to another list or ordering", truncate(c, 40))
+	}
+	var text string
+	switch key.kind {
+	case kindText:
+		if json.Unmarshal(cur.Value, &text) != nil {
+			return "", 0, bad
+		}
+	case kindInt:
+		var n int64
+		if json.Unmarshal(cur.Value, &n) != nil {
+			return "", 0, bad
+		}
+		text = strconv.FormatInt(n, 10)
+	case kindNumeric:
+		var f float64
+		if json.Unmarshal(cur.Value, &f) != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return "", 0, bad
+		}
+		text = strconv.FormatFloat(f, 'f', -1, 64)
+	case kindTime, kindDate:
+		var t time.Time
+		if json.Unmarshal(cur.Value, &t) != nil {
+			return "", 0, bad
+		}
+		text = t.Format(time.RFC3339Nano)
+		if key.kind == kindDate {
+			text = t.Format(time.DateOnly)
+		}
+	}
+	return text, cur.ID, nil
+}
+
+// pagePlan is a validated request for one page.
+type pagePlan struct {
+	limit    int
+	backward bool
+	desc     bool // the requested direction
+	after    *[2]any
+	before   *[2]any
+}
+
+func (s *listSpec[T, F]) plan(order string, dir OrderDirection, args PageArgs) (sortKey[T], *pagePlan, error) {
+	key, ok := s.orders[order]
+	if !ok {
+		return key, nil, Errorf(EINVALID, "cannot order %s by %s", s.name, order)
+	}
+	if args.First != nil && args.Last != nil {
+		return key, nil, &Error{Code: EINVALID, Message: "pass either first or last, not both", Field: []string{"last"}}
+	}
+	p := &pagePlan{limit: DefaultPageSize, desc: dir == OrderDirectionDesc}
+	for _, a := range []struct {
+		name string
+		v    *int
+	}{{"first", args.First}, {"last", args.Last}} {
+		if a.v == nil {
+			continue
+		}
+		if *a.v < 0 || *a.v > MaxPageSize {
+			return key, nil, &Error{Code: EINVALID, Message: fmt.Sprintf("%s must be between 0 and %d, got %d", a.name, MaxPageSize, *a.v), Field: []string{a.name}}
+		}
+		p.limit = *a.v
+	}
+	p.backward = args.Last != nil || (args.First == nil && args.Before != nil && args.After == nil)
+	for _, c := range []struct {
+		v   *string
+		dst **[2]any
+	}{{args.After, &p.after}, {args.Before, &p.before}} {
+		if c.v == nil {
+			continue
+		}
+		v, id, err := s.decodeCursor(*c.v, order, key)
+		if err != nil {
+			return key, nil, err
+		}
+		*c.dst = &[2]any{v, id}
+	}
+	return key, p, nil
+}
+
+// keyset adds the cursor bounds, the order and the limit of a page to q.
+func (s *listSpec[T, F]) keyset(q *bun.SelectQuery, key sortKey[T], p *pagePlan) *bun.SelectQuery {
+	row := "(" + key.expr + ", " + s.alias + ".id)"
+	bound := "(CAST(? AS " + key.kind.cast() + "), ?::bigint)"
+	gt, lt := ">", "<"
+	if p.desc {
+		gt, lt = lt, gt
+	}
+	if p.after != nil {
+		q = q.Where(row+" "+gt+" "+bound, p.after[0], p.after[1])
+	}
+	if p.before != nil {
+		q = q.Where(row+" "+lt+" "+bound, p.before[0], p.before[1])
+	}
+	return q.OrderExpr(s.orderBy(key, p)).Limit(int64(p.limit + 1))
+}
+
+func (s *listSpec[T, F]) orderBy(key sortKey[T], p *pagePlan) string {
+	dir := "ASC"
+	if p.desc != p.backward {
+		dir = "DESC"
+	}
+	return key.expr + " " + dir + ", " + s.alias + ".id " + dir
+}
+
+// base returns the scoped, filtered query over the table: the set a connection pages over and
+// aggregates. It fails with EINVALID on a bad filter.
+func (s *listSpec[T, F]) base(q *bun.SelectQuery, scope Scope, f *F) (*bun.SelectQuery, error) {
+	q = scope.restrict(q, s.table)
+	if f == nil || s.filter == nil {
+		return q, nil
+	}
+	return s.filter(q, f)
+}
+
+// finish trims the extra row, restores the requested order and computes the cursors.
+func (s *listSpec[T, F]) finish(rows []*T, order string, key sortKey[T], p *pagePlan) *Page[T] {
+	page := &Page[T]{}
+	more := len(rows) > p.limit
+	if more {
+		rows = rows[:p.limit]
+	}
+	if p.backward {
+		slices.Reverse(rows)
+		page.HasPreviousPage = more
+		page.HasNextPage = p.before != nil
+	} else {
+		page.HasNextPage = more
+		page.HasPreviousPage = p.after != nil
+	}
+	page.Rows = rows
+	page.Cursors = make([]string, len(rows))
+	for i, r := range rows {
+		page.Cursors[i] = s.encodeCursor(order, key, r)
+	}
+	return page
+}
+
+// find returns one page of the rows that scope and f select, in the given order.
+// It fails with EINVALID on bad arguments, cursors or filters.
+func (s *listSpec[T, F]) find(ctx context.Context, idb bun.IDB, scope Scope, f *F, order string, dir OrderDirection, args PageArgs) (*Page[T], error) {
+	key, p, err := s.plan(order, dir, args)
+	if err != nil {
+		return nil, err
+	}
+	var rows []*T
+	q, err := s.base(idb.NewSelect().Model(&rows), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	if p.limit == 0 || args.SkipRows {
+		return &Page[T]{HasPreviousPage: p.after != nil, HasNextPage: p.before != nil}, nil
+	}
+	if err := s.keyset(q, key, p).Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list %s: %w", s.name, err)
+	}
+	return s.finish(rows, order, key, p), nil
+}
+
+// findPerParent returns one page per parent: the rows whose parentCol is that parent, each page
+// paged as find pages. It runs one statement for all parents (a LATERAL join that reads the first
+// N rows of each parent from an index), so that a nested connection costs one query per request.
+func (s *listSpec[T, F]) findPerParent(ctx context.Context, idb bun.IDB, scope Scope, by Parent, parents []int64, f *F, order string, dir OrderDirection, args PageArgs) (map[int64]*Page[T], error) {
+	parentOf, err := s.parent(by)
+	if err != nil {
+		return nil, err
+	}
+	parentCol := string(by)
+	key, p, err := s.plan(order, dir, args)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]*Page[T], len(parents))
+	if p.limit == 0 || len(parents) == 0 || args.SkipRows {
+		for _, id := range parents {
+			out[id] = &Page[T]{HasPreviousPage: p.after != nil, HasNextPage: p.before != nil}
+		}
+		return out, nil
+	}
+	inner, err := s.base(idb.NewSelect().Model((*T)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	inner = s.keyset(inner.Where(s.alias+"."+parentCol+" = parent.id"), key, p)
+	var rows []*T
+	err = idb.NewSelect().Model(&rows).
+		ModelTableExpr("unnest(?::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (?) AS "+s.alias, pgdialect.Array(parents), inner).
+		OrderExpr("parent.ord, " + s.orderBy(key, p)).
+		Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list %s per %s: %w", s.name, parentCol, err)
+	}
+	grouped := make(map[int64][]*T, len(parents))
+	for _, r := range rows {
+		grouped[parentOf(r)] = append(grouped[parentOf(r)], r)
+	}
+	for _, id := range parents {
+		out[id] = s.finish(grouped[id], order, key, p)
+	}
+	return out, nil
+}
+
+// count returns how many rows scope and f select.
+func (s *listSpec[T, F]) count(ctx context.Context, idb bun.IDB, scope Scope, f *F) (int, error) {
+	q, err := s.base(idb.NewSelect().Model((*T)(nil)), scope, f)
+	if err != nil {
+		return 0, err
+	}
+	n, err := q.Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("count %s: %w", s.name, err)
+	}
+	return int(n), nil
+}
+
+// countPerParent returns, per parent, how many rows scope and f select; parents without rows map
+// to zero.
+func (s *listSpec[T, F]) countPerParent(ctx context.Context, idb bun.IDB, scope Scope, by Parent, parents []int64, f *F) (map[int64]int, error) {
+	if _, err := s.parent(by); err != nil {
+		return nil, err
+	}
+	parentCol := string(by)
+	out := make(map[int64]int, len(parents))
+	for _, id := range parents {
+		out[id] = 0
+	}
+	if len(parents) == 0 {
+		return out, nil
+	}
+	q, err := s.base(idb.NewSelect().Model((*T)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	var counts []struct {
+		Parent int64 `bun:"parent"`
+		N      int   `bun:"n"`
+	}
+	err = q.ColumnExpr(s.alias+"."+parentCol+" AS parent, count(*) AS n").
+		Where(s.alias+"."+parentCol+" IN (?)", bun.In(parents)).
+		GroupExpr(s.alias+"."+parentCol).
+		Scan(ctx, &counts)
+	if err != nil {
+		return nil, fmt.Errorf("count %s per %s: %w", s.name, parentCol, err)
+	}
+	for _, c := range counts {
+		out[c.Parent] = c.N
+	}
+	return out, nil
+}
+
+// byIDs returns the rows with the given primary keys that scope lets the caller see.
+func (s *listSpec[T, F]) byIDs(ctx context.Context, idb bun.IDB, scope Scope, ids []int64) (map[int64]*T, error) {
+	return s.byColumn(ctx, idb, scope, "id", s.id, ids)
+}
+
+// byColumn returns the rows whose integer column col holds one of keys, keyed by that column;
+// a key with several rows keeps the last.
+func (s *listSpec[T, F]) byColumn(ctx context.Context, idb bun.IDB, scope Scope, col string, keyOf func(*T) int64, keys []int64) (map[int64]*T, error) {
+	out := make(map[int64]*T, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	var rows []*T
+	q := scope.restrict(idb.NewSelect().Model(&rows), s.table).Where(s.alias+"."+col+" IN (?)", bun.In(keys))
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("find %s by %s: %w", s.name, col, err)
+	}
+	for _, r := range rows {
+		out[keyOf(r)] = r
+	}
+	return out, nil
+}
+
+// listByColumn returns every row whose integer column col holds one of keys, grouped by it and in
+// primary key order. It is for small closed sets such as a course's listings.
+func (s *listSpec[T, F]) listByColumn(ctx context.Context, idb bun.IDB, scope Scope, col string, keyOf func(*T) int64, keys []int64) (map[int64][]*T, error) {
+	out := make(map[int64][]*T, len(keys))
+	if len(keys) == 0 {
+		return out, nil
+	}
+	var rows []*T
+	q := scope.restrict(idb.NewSelect().Model(&rows), s.table).
+		Where(s.alias+"."+col+" IN (?)", bun.In(keys)).
+		OrderExpr(s.alias + ".id")
+	if err := q.Scan(ctx); err != nil {
+		return nil, fmt.Errorf("list %s by %s: %w", s.name, col, err)
+	}
+	for _, r := range rows {
+		out[keyOf(r)] = append(out[keyOf(r)], r)
+	}
+	return out, nil
+}

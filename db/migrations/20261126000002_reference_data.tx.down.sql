@@ -1,0 +1,2 @@
+DELETE FROM benefit_schemes;
+DELETE FROM provinces;

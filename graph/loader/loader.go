@@ -1,0 +1,277 @@
+// Package loader holds the per-request dataloaders. Every relation a resolver follows goes through
+// one of them, so that the number of SQL statements of a request depends on the shape of its query,
+// never on how many rows it returns. Loaders live for one request only: dataloadgen runs a batch with
+// the first caller's context.
+package loader
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/vikstrous/dataloadgen"
+
+	"prakerja/db"
+)
+
+// DefaultWait is how long a loader collects keys before it runs its batch.
+const DefaultWait = 2 * time.Millisecond
+
+// Loaders are the dataloaders of one request, bound to the caller's scope.
+type Loaders struct {
+	ParticipantByID   *dataloadgen.Loader[int64, *db.Participant]
+	WaveByID          *dataloadgen.Loader[int64, *db.Wave]
+	WaveByNumber      *dataloadgen.Loader[int64, *db.Wave]
+	SchemeByCode      *dataloadgen.Loader[db.SchemeCode, *db.BenefitScheme]
+	ProvinceByCode    *dataloadgen.Loader[string, *db.Province]
+	PlatformByID      *dataloadgen.Loader[int64, *db.Platform]
+	ProviderByID      *dataloadgen.Loader[int64, *db.Provider]
+	CourseByID        *dataloadgen.Loader[int64, *db.Course]
+	ListingByID       *dataloadgen.Loader[int64, *db.Listing]
+	SessionByID       *dataloadgen.Loader[int64, *db.TrainingSession]
+	EnrollmentByID    *dataloadgen.Loader[int64, *db.Enrollment]
+	IncentiveByID     *dataloadgen.Loader[int64, *db.Incentive]
+	CertificateByID   *dataloadgen.Loader[int64, *db.Certificate]
+	ReviewByID        *dataloadgen.Loader[int64, *db.Review]
+	PaymentByID       *dataloadgen.Loader[int64, *db.Payment]
+	PayoutAccountByID *dataloadgen.Loader[int64, *db.PayoutAccount]
+	PlacementByID     *dataloadgen.Loader[int64, *db.Placement]
+
+	CourseIDByEnrollment        *dataloadgen.Loader[int64, int64]
+	CertificateByEnrollment     *dataloadgen.Loader[int64, *db.Certificate]
+	ReviewByEnrollment          *dataloadgen.Loader[int64, *db.Review]
+	ListingsByCourse            *dataloadgen.Loader[int64, []*db.Listing]
+	PaymentsByIncentive         *dataloadgen.Loader[int64, []*db.Payment]
+	PayoutAccountsByParticipant *dataloadgen.Loader[int64, []*db.PayoutAccount]
+	PlacementsByParticipant     *dataloadgen.Loader[int64, []*db.Placement]
+	ProvinceQuotasByWave        *dataloadgen.Loader[int64, []*db.ProvinceQuota]
+
+	EnrollmentPages  *dataloadgen.Loader[PageKey, *db.Page[db.Enrollment]]
+	EnrollmentCounts *dataloadgen.Loader[PageKey, int]
+	IncentivePages   *dataloadgen.Loader[PageKey, *db.Page[db.Incentive]]
+	IncentiveCounts  *dataloadgen.Loader[PageKey, int]
+	CoursePages      *dataloadgen.Loader[PageKey, *db.Page[db.Course]]
+	CourseCounts     *dataloadgen.Loader[PageKey, int]
+	SessionPages     *dataloadgen.Loader[PageKey, *db.Page[db.TrainingSession]]
+	SessionCounts    *dataloadgen.Loader[PageKey, int]
+}
+
+// PageKey asks for the page of a nested connection under one parent. Args is the canonical JSON of
+// the connection's filter, order and page arguments, so that keys with the same arguments batch
+// into one statement.
+type PageKey struct {
+	By     db.Parent
+	Parent int64
+	Args   string
+}
+
+// ConnArgs are the arguments of a nested connection.
+type ConnArgs[F any, O any] struct {
+	Filter *F          `json:"f,omitempty"`
+	Order  *O          `json:"o,omitempty"`
+	Page   db.PageArgs `json:"p"`
+}
+
+// Key returns the PageKey of these arguments under parent.
+func (a ConnArgs[F, O]) Key(by db.Parent, parent int64) PageKey {
+	b, err := json.Marshal(a)
+	if err != nil {
+		panic(fmt.Sprintf("loader: encode connection arguments: %v", err)) // plain data never fails
+	}
+	return PageKey{By: by, Parent: parent, Args: string(b)}
+}
+
+// New returns the loaders of one request, reading through idb with scope.
+func New(idb bun.IDB, scope db.Scope, wait time.Duration) *Loaders {
+	opt := dataloadgen.WithWait(wait)
+	return &Loaders{
+		ParticipantByID:   ids(idb, scope, db.FindParticipantsByIDs, opt),
+		WaveByID:          ids(idb, scope, db.FindWavesByIDs, opt),
+		WaveByNumber:      ids(idb, scope, db.FindWavesByNumbers, opt),
+		PlatformByID:      ids(idb, scope, db.FindPlatformsByIDs, opt),
+		ProviderByID:      ids(idb, scope, db.FindProvidersByIDs, opt),
+		CourseByID:        ids(idb, scope, db.FindCoursesByIDs, opt),
+		ListingByID:       ids(idb, scope, db.FindListingsByIDs, opt),
+		SessionByID:       ids(idb, scope, db.FindTrainingSessionsByIDs, opt),
+		EnrollmentByID:    ids(idb, scope, db.FindEnrollmentsByIDs, opt),
+		IncentiveByID:     ids(idb, scope, db.FindIncentivesByIDs, opt),
+		CertificateByID:   ids(idb, scope, db.FindCertificatesByIDs, opt),
+		ReviewByID:        ids(idb, scope, db.FindReviewsByIDs, opt),
+		PaymentByID:       ids(idb, scope, db.FindPaymentsByIDs, opt),
+		PayoutAccountByID: ids(idb, scope, db.FindPayoutAccountsByIDs, opt),
+		PlacementByID:     ids(idb, scope, db.FindPlacementsByIDs, opt),
+
+		SchemeByCode: dataloadgen.NewMappedLoader(func(ctx context.Context, codes []db.SchemeCode) (map[db.SchemeCode]*db.BenefitScheme, error) {
+			all, err := db.FindBenefitSchemes(ctx, idb)
+			out := make(map[db.SchemeCode]*db.BenefitScheme, len(all))
+			for _, s := range all {
+				out[s.Code] = s
+			}
+			return out, err
+		}, opt),
+		ProvinceByCode: dataloadgen.NewMappedLoader(func(ctx context.Context, codes []string) (map[string]*db.Province, error) {
+			all, err := db.FindProvinces(ctx, idb)
+			out := make(map[string]*db.Province, len(all))
+			for _, p := range all {
+				out[p.Code] = p
+			}
+			return out, err
+		}, opt),
+
+		CourseIDByEnrollment: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []int64) (map[int64]int64, error) {
+			return db.FindCourseIDsByEnrollments(ctx, idb, keys)
+		}, opt),
+		CertificateByEnrollment:     ids(idb, scope, db.FindCertificatesByEnrollments, opt),
+		ReviewByEnrollment:          ids(idb, scope, db.FindReviewsByEnrollments, opt),
+		ListingsByCourse:            ids(idb, scope, db.FindListingsByCourses, opt),
+		PaymentsByIncentive:         ids(idb, scope, db.FindPaymentsByIncentives, opt),
+		PayoutAccountsByParticipant: ids(idb, scope, db.FindPayoutAccountsByParticipants, opt),
+		PlacementsByParticipant:     ids(idb, scope, db.FindPlacementsByParticipants, opt),
+		ProvinceQuotasByWave:        ids(idb, scope, db.FindProvinceQuotasByWaves, opt),
+
+		EnrollmentPages:  pages(idb, scope, db.FindEnrollmentsByParents, opt),
+		EnrollmentCounts: counts(idb, scope, db.CountEnrollmentsByParents, opt),
+		IncentivePages:   pages(idb, scope, db.FindIncentivesByParents, opt),
+		IncentiveCounts:  counts(idb, scope, db.CountIncentivesByParents, opt),
+		CoursePages:      pages(idb, scope, db.FindCoursesByParents, opt),
+		CourseCounts:     counts(idb, scope, db.CountCoursesByParents, opt),
+		SessionPages:     pages(idb, scope, db.FindTrainingSessionsByParents, opt),
+		SessionCounts:    counts(idb, scope, db.CountTrainingSessionsByParents, opt),
+	}
+}
+
+func ids[V any](idb bun.IDB, scope db.Scope, find func(context.Context, bun.IDB, db.Scope, []int64) (map[int64]V, error), opt dataloadgen.Option) *dataloadgen.Loader[int64, V] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []int64) (map[int64]V, error) {
+		return find(ctx, idb, scope, keys)
+	}, opt)
+}
+
+// group splits page keys by parent kind and arguments: each group is one statement.
+func group(keys []PageKey) map[[2]string][]int64 {
+	out := map[[2]string][]int64{}
+	for _, k := range keys {
+		g := [2]string{string(k.By), k.Args}
+		out[g] = append(out[g], k.Parent)
+	}
+	return out
+}
+
+func pages[T any, F any, O any](idb bun.IDB, scope db.Scope,
+	find func(context.Context, bun.IDB, db.Scope, db.Parent, []int64, *F, *O, db.PageArgs) (map[int64]*db.Page[T], error),
+	opt dataloadgen.Option) *dataloadgen.Loader[PageKey, *db.Page[T]] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []PageKey) (map[PageKey]*db.Page[T], error) {
+		out := make(map[PageKey]*db.Page[T], len(keys))
+		errs := dataloadgen.MappedFetchError[PageKey]{}
+		for g, parents := range group(keys) {
+			var a ConnArgs[F, O]
+			err := json.Unmarshal([]byte(g[1]), &a)
+			var got map[int64]*db.Page[T]
+			if err == nil {
+				got, err = find(ctx, idb, scope, db.Parent(g[0]), parents, a.Filter, a.Order, a.Page)
+			}
+			for _, p := range parents {
+				k := PageKey{By: db.Parent(g[0]), Parent: p, Args: g[1]}
+				if err != nil {
+					errs[k] = err
+				} else {
+					out[k] = got[p]
+				}
+			}
+		}
+		if len(errs) > 0 {
+			return out, errs
+		}
+		return out, nil
+	}, opt)
+}
+
+func counts[F any](idb bun.IDB, scope db.Scope,
+	count func(context.Context, bun.IDB, db.Scope, db.Parent, []int64, *F) (map[int64]int, error),
+	opt dataloadgen.Option) *dataloadgen.Loader[PageKey, int] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []PageKey) (map[PageKey]int, error) {
+		out := make(map[PageKey]int, len(keys))
+		errs := dataloadgen.MappedFetchError[PageKey]{}
+		for g, parents := range group(keys) {
+			var a struct {
+				Filter *F `json:"f,omitempty"`
+			}
+			err := json.Unmarshal([]byte(g[1]), &a)
+			var got map[int64]int
+			if err == nil {
+				got, err = count(ctx, idb, scope, db.Parent(g[0]), parents, a.Filter)
+			}
+			for _, p := range parents {
+				k := PageKey{By: db.Parent(g[0]), Parent: p, Args: g[1]}
+				if err != nil {
+					errs[k] = err
+				} else {
+					out[k] = got[p]
+				}
+			}
+		}
+		if len(errs) > 0 {
+			return out, errs
+		}
+		return out, nil
+	}, opt)
+}
+
+type ctxKey struct{}
+
+// Middleware gives every request its own loaders, created by newLoaders.
+func Middleware(newLoaders func(r *http.Request) *Loaders) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := context.WithValue(r.Context(), ctxKey{}, newLoaders(r))
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
+	}
+}
+
+// With returns a context that carries l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// For returns the loaders of the request in ctx. It panics when the middleware is missing, a
+// wiring mistake that tests catch.
+func For(ctx context.Context) *Loaders {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok {
+		panic("loader: no loaders in context; wrap the handler with loader.Middleware")
+	}
+	return l
+}
+
+// Optional loads key and turns "not found" into nil, for relations that may be absent (a
+// certificate, a review) or hidden by the scope.
+func Optional[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], key K) (*V, error) {
+	v, err := l.Load(ctx, key)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// Required loads key and reports a missing row as an error: the relation is a foreign key, so a
+// missing row means the scope hides it.
+func Required[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], key K) (*V, error) {
+	v, err := l.Load(ctx, key)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return nil, db.Errorf(db.ENOTFOUND, "not found or not visible")
+	}
+	return v, err
+}
+
+// List loads the list under key; a key without rows is an empty list.
+func List[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, []*V], key K) ([]*V, error) {
+	v, err := l.Load(ctx, key)
+	if errors.Is(err, dataloadgen.ErrNotFound) {
+		return []*V{}, nil
+	}
+	return v, err
+}

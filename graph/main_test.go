@@ -1,0 +1,129 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/client"
+	"github.com/uptrace/bun"
+
+	"prakerja/db"
+	"prakerja/db/dbtest"
+	"prakerja/graph"
+)
+
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+// api is the real /graphql handler over a fresh copy of the seeded database.
+type api struct {
+	t       testing.TB
+	h       http.Handler
+	c       *client.Client
+	db      *bun.DB
+	queries *dbtest.QueryCounter
+}
+
+// mustAPI returns the handler over a fresh seeded database. Loaders wait longer than in production
+// so that statement counts do not depend on how busy the test machine is.
+func mustAPI(t testing.TB) *api {
+	t.Helper()
+	bdb := dbtest.MustSeededDB(t)
+	counter := dbtest.CountQueries(bdb)
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := graph.NewHandler(bdb, logger, graph.Options{Introspection: true, LoaderWait: 25 * time.Millisecond})
+	return &api{t: t, h: h, c: client.New(h), db: bdb, queries: counter}
+}
+
+// query runs q with vars and decodes its data into out, failing the test on any error.
+func (a *api) query(q string, vars map[string]any, out any) {
+	a.t.Helper()
+	resp := a.raw(q, vars)
+	if len(resp.Errors) > 0 {
+		a.t.Fatalf("query returned errors: %+v\nquery: %s\nvariables: %v", resp.Errors, q, vars)
+	}
+	if out != nil {
+		if err := json.Unmarshal(resp.Data, out); err != nil {
+			a.t.Fatalf("decode data: %v\n%s", err, resp.Data)
+		}
+	}
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type gqlResponse struct {
+	Status int
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+// raw posts q as a GraphQL-over-HTTP request and returns the status and decoded body.
+func (a *api) raw(q string, vars map[string]any) gqlResponse {
+	a.t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+	return a.do(httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body)))
+}
+
+func (a *api) do(req *http.Request) gqlResponse {
+	a.t.Helper()
+	if req.Header.Get("Content-Type") == "" && req.Method == http.MethodPost {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	rec := httptest.NewRecorder()
+	a.h.ServeHTTP(rec, req)
+	var resp gqlResponse
+	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
+		a.t.Fatalf("%s %s = %d with a body that is not JSON: %v\n%s", req.Method, req.URL, rec.Code, err, rec.Body.String())
+	}
+	resp.Status = rec.Code
+	return resp
+}
+
+// count runs an SQL count over the seeded data, the reference every API total is checked against.
+func (a *api) count(sql string, args ...any) int {
+	a.t.Helper()
+	var n int
+	if err := a.db.NewRaw(sql, args...).Scan(t0, &n); err != nil {
+		a.t.Fatalf("reference count %q: %v", sql, err)
+	}
+	return n
+}
+
+// ids runs an SQL query returning primary keys, for comparing orders and pages.
+func (a *api) ids(sql string, args ...any) []int64 {
+	a.t.Helper()
+	var ids []int64
+	if err := a.db.NewRaw(sql, args...).Scan(t0, &ids); err != nil {
+		a.t.Fatalf("reference ids %q: %v", sql, err)
+	}
+	return ids
+}
+
+// key decodes a global ID of type typ into its primary key.
+func key(t testing.TB, id, typ string) int64 {
+	t.Helper()
+	n, err := db.ParseNodeID(id)
+	if err != nil {
+		t.Fatalf("ParseNodeID(%q) = %v", id, err)
+	}
+	k, err := n.Int(typ)
+	if err != nil {
+		t.Fatalf("ID %q: %v", id, err)
+	}
+	return k
+}
+
+func gid(typ string, id int64) string { return db.IntNodeID(typ, id).String() }
+
+var t0 = context.Background()

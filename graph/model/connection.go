@@ -1,0 +1,159 @@
+package model
+
+import (
+	"context"
+
+	"prakerja/db"
+)
+
+// Node is an entity with a global ID. Every db entity implements it.
+type Node interface {
+	NodeID() db.NodeID
+}
+
+// PageInfo says where a page lies in its list.
+type PageInfo struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     *string
+	EndCursor       *string
+}
+
+// CountFunc counts the whole set a connection pages over. It runs only when a client asks for
+// totalCount, and nested connections count through a loader.
+type CountFunc func(ctx context.Context) (int, error)
+
+// Connection is a page of T plus the means to count (and later aggregate) the filtered set.
+type Connection[T any] struct {
+	page  *db.Page[T]
+	count CountFunc
+}
+
+// NewConnection returns a connection over page whose totals come from count.
+func NewConnection[T any](page *db.Page[T], count CountFunc) Connection[T] {
+	return Connection[T]{page: page, count: count}
+}
+
+// Nodes returns the rows of the page.
+func (c *Connection[T]) Nodes() []*T { return c.page.Rows }
+
+// PageInfo describes the page.
+func (c *Connection[T]) PageInfo() *PageInfo {
+	return &PageInfo{
+		HasNextPage:     c.page.HasNextPage,
+		HasPreviousPage: c.page.HasPreviousPage,
+		StartCursor:     c.page.StartCursor(),
+		EndCursor:       c.page.EndCursor(),
+	}
+}
+
+// TotalCount counts the filtered set across all pages.
+func (c *Connection[T]) TotalCount(ctx context.Context) (int, error) { return c.count(ctx) }
+
+func edges[T any, E any](c *Connection[T], edge func(cursor string, node *T) E) []E {
+	out := make([]E, len(c.page.Rows))
+	for i, r := range c.page.Rows {
+		out[i] = edge(c.page.Cursors[i], r)
+	}
+	return out
+}
+
+// WaveConnection is a page of waves.
+type WaveConnection struct{ Connection[db.Wave] }
+
+// WaveEdge is a wave and its cursor.
+type WaveEdge struct {
+	Cursor string
+	Node   *db.Wave
+}
+
+// Edges returns the page's waves with their cursors.
+func (c *WaveConnection) Edges() []*WaveEdge {
+	return edges(&c.Connection, func(cur string, n *db.Wave) *WaveEdge { return &WaveEdge{cur, n} })
+}
+
+// ParticipantConnection is a page of participants.
+type ParticipantConnection struct{ Connection[db.Participant] }
+
+// ParticipantEdge is a participant and its cursor.
+type ParticipantEdge struct {
+	Cursor string
+	Node   *db.Participant
+}
+
+// Edges returns the page's participants with their cursors.
+func (c *ParticipantConnection) Edges() []*ParticipantEdge {
+	return edges(&c.Connection, func(cur string, n *db.Participant) *ParticipantEdge { return &ParticipantEdge{cur, n} })
+}
+
+// ProviderConnection is a page of providers.
+type ProviderConnection struct{ Connection[db.Provider] }
+
+// ProviderEdge is a provider and its cursor.
+type ProviderEdge struct {
+	Cursor string
+	Node   *db.Provider
+}
+
+// Edges returns the page's providers with their cursors.
+func (c *ProviderConnection) Edges() []*ProviderEdge {
+	return edges(&c.Connection, func(cur string, n *db.Provider) *ProviderEdge { return &ProviderEdge{cur, n} })
+}
+
+// CourseConnection is a page of courses.
+type CourseConnection struct{ Connection[db.Course] }
+
+// CourseEdge is a course and its cursor.
+type CourseEdge struct {
+	Cursor string
+	Node   *db.Course
+}
+
+// Edges returns the page's courses with their cursors.
+func (c *CourseConnection) Edges() []*CourseEdge {
+	return edges(&c.Connection, func(cur string, n *db.Course) *CourseEdge { return &CourseEdge{cur, n} })
+}
+
+// TrainingSessionConnection is a page of training sessions.
+type TrainingSessionConnection struct{ Connection[db.TrainingSession] }
+
+// TrainingSessionEdge is a training session and its cursor.
+type TrainingSessionEdge struct {
+	Cursor string
+	Node   *db.TrainingSession
+}
+
+// Edges returns the page's sessions with their cursors.
+func (c *TrainingSessionConnection) Edges() []*TrainingSessionEdge {
+	return edges(&c.Connection, func(cur string, n *db.TrainingSession) *TrainingSessionEdge {
+		return &TrainingSessionEdge{cur, n}
+	})
+}
+
+// EnrollmentConnection is a page of enrollments.
+type EnrollmentConnection struct{ Connection[db.Enrollment] }
+
+// EnrollmentEdge is an enrollment and its cursor.
+type EnrollmentEdge struct {
+	Cursor string
+	Node   *db.Enrollment
+}
+
+// Edges returns the page's enrollments with their cursors.
+func (c *EnrollmentConnection) Edges() []*EnrollmentEdge {
+	return edges(&c.Connection, func(cur string, n *db.Enrollment) *EnrollmentEdge { return &EnrollmentEdge{cur, n} })
+}
+
+// IncentiveConnection is a page of incentives.
+type IncentiveConnection struct{ Connection[db.Incentive] }
+
+// IncentiveEdge is an incentive and its cursor.
+type IncentiveEdge struct {
+	Cursor string
+	Node   *db.Incentive
+}
+
+// Edges returns the page's incentives with their cursors.
+func (c *IncentiveConnection) Edges() []*IncentiveEdge {
+	return edges(&c.Connection, func(cur string, n *db.Incentive) *IncentiveEdge { return &IncentiveEdge{cur, n} })
+}

@@ -1,0 +1,427 @@
+// Command prakerja serves the Kartu Prakerja GraphQL API, and migrates and seeds its database.
+//
+//	prakerja [serve]                          serve /graphql, the playground, health and metrics
+//	prakerja migrate [up|down|status]         apply, roll back or list the embedded migrations
+//	prakerja seed [--participants N] [--seed S] [--reset]
+//
+// Configuration comes from the environment; see README.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/rs/cors"
+	"github.com/uptrace/bun"
+	"golang.org/x/term"
+
+	"prakerja/db"
+	"prakerja/db/seed"
+	"prakerja/graph"
+	"prakerja/graph/playground"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintf(os.Stderr, "prakerja: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// config is the process configuration, read once from the environment.
+type config struct {
+	Env              string        // APP_ENV: development or production
+	Port             string        // PORT
+	DatabaseURL      string        // DATABASE_URL
+	CORSOrigins      []string      // CORS_ALLOWED_ORIGINS, comma-separated
+	StatementTimeout time.Duration // STATEMENT_TIMEOUT
+	RequestTimeout   time.Duration // REQUEST_TIMEOUT
+	ShutdownTimeout  time.Duration // SHUTDOWN_TIMEOUT
+	DemoParticipants int           // DEMO_PARTICIPANTS: size of the demo seed on an empty database
+	Introspection    bool          // INTROSPECTION: on by default in development
+	LogLevel         slog.Level    // LOG_LEVEL
+	DBMaxConns       int           // DB_MAX_CONNS
+}
+
+func loadConfig(getenv func(string) string) (config, error) {
+	c := config{
+		Env:              or(getenv("APP_ENV"), "development"),
+		Port:             or(getenv("PORT"), "8080"),
+		DatabaseURL:      or(getenv("DATABASE_URL"), db.DefaultURL),
+		StatementTimeout: 30 * time.Second,
+		RequestTimeout:   30 * time.Second,
+		ShutdownTimeout:  20 * time.Second,
+		DemoParticipants: 5000,
+		DBMaxConns:       20,
+	}
+	if c.Env != "development" && c.Env != "production" {
+		return c, fmt.Errorf("APP_ENV must be development or production, got %q", c.Env)
+	}
+	c.Introspection = c.Env == "development"
+	for _, o := range strings.Split(getenv("CORS_ALLOWED_ORIGINS"), ",") {
+		if o = strings.TrimSpace(o); o != "" {
+			c.CORSOrigins = append(c.CORSOrigins, o)
+		}
+	}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{{"STATEMENT_TIMEOUT", &c.StatementTimeout}, {"REQUEST_TIMEOUT", &c.RequestTimeout}, {"SHUTDOWN_TIMEOUT", &c.ShutdownTimeout}} {
+		if v := getenv(d.name); v != "" {
+			dur, err := time.ParseDuration(v)
+			if err != nil || dur <= 0 {
+				return c, fmt.Errorf("%s must be a positive duration such as 30s, got %q", d.name, v)
+			}
+			*d.dst = dur
+		}
+	}
+	for _, n := range []struct {
+		name string
+		dst  *int
+		min  int
+	}{{"DEMO_PARTICIPANTS", &c.DemoParticipants, 0}, {"DB_MAX_CONNS", &c.DBMaxConns, 1}} {
+		if v := getenv(n.name); v != "" {
+			i, err := strconv.Atoi(v)
+			if err != nil || i < n.min {
+				return c, fmt.Errorf("%s must be an integer of at least %d, got %q", n.name, n.min, v)
+			}
+			*n.dst = i
+		}
+	}
+	if v := getenv("INTROSPECTION"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return c, fmt.Errorf("INTROSPECTION must be true or false, got %q", v)
+		}
+		c.Introspection = b
+	}
+	if v := getenv("LOG_LEVEL"); v != "" {
+		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
+			return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", v)
+		}
+	}
+	return c, nil
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// run is the whole program: it parses args, reads the configuration through getenv and runs one
+// subcommand until ctx is cancelled.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, args, logger, stderr)
+	case "migrate":
+		return migrateCmd(ctx, cfg, args, stdout)
+	case "seed":
+		return seedCmd(ctx, cfg, args, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprintln(stdout, usage)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+const usage = `usage:
+  prakerja [serve] [--addr HOST:PORT]
+  prakerja migrate [up|down|status]
+  prakerja seed [--participants N] [--seed S] [--reset]`
+
+// openDB creates the database when it is missing and connects to it. When PostgreSQL does not
+// answer it returns one sentence saying what to do.
+func openDB(ctx context.Context, cfg config) (*bun.DB, error) {
+	if err := db.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
+		return nil, explainDBError(err)
+	}
+	bdb, err := db.Open(ctx, cfg.DatabaseURL, db.Options{StatementTimeout: cfg.StatementTimeout, MaxOpenConns: cfg.DBMaxConns})
+	if err != nil {
+		return nil, explainDBError(err)
+	}
+	return bdb, nil
+}
+
+func explainDBError(err error) error {
+	if errors.Is(err, db.ErrUnreachable) {
+		return fmt.Errorf("%v; start PostgreSQL (for example `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`) or point DATABASE_URL at a running server", err)
+	}
+	return err
+}
+
+func serve(ctx context.Context, cfg config, args []string, logger *slog.Logger, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", ":"+cfg.Port, "address to listen on")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	bdb, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer bdb.Close()
+	if group, err := db.Migrate(ctx, bdb); err != nil {
+		return err
+	} else if !group.IsZero() {
+		logger.Info("applied migrations", "group", group.String())
+	}
+	if err := seedDemo(ctx, cfg, bdb, logger, stderr); err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (set PORT or --addr to use another port)", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           newMux(cfg, bdb, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	logger.Info("serving", "playground", "http://"+displayAddr(ln.Addr())+"/", "graphql", "http://"+displayAddr(ln.Addr())+"/graphql", "env", cfg.Env)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+func displayAddr(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	if host == "::" || host == "0.0.0.0" || host == "" {
+		host = "localhost"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// seedDemo loads the demo data set when the database has no participants yet.
+func seedDemo(ctx context.Context, cfg config, bdb *bun.DB, logger *slog.Logger, stderr io.Writer) error {
+	if cfg.DemoParticipants == 0 {
+		return nil
+	}
+	empty, err := seed.IsEmpty(ctx, bdb)
+	if err != nil || !empty {
+		return err
+	}
+	logger.Info("empty database: loading the demo data set", "participants", cfg.DemoParticipants)
+	stats, err := seed.Run(ctx, bdb, seed.Options{Participants: cfg.DemoParticipants, Seed: 1, Progress: stderr, Bar: isTerminal(stderr)})
+	if errors.Is(err, seed.ErrNotEmpty) {
+		return nil // another replica seeded it first
+	}
+	if err != nil {
+		return fmt.Errorf("seed demo data: %w", err)
+	}
+	logger.Info("demo data loaded", "elapsed", stats.Elapsed.Round(time.Millisecond))
+	return nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newMux routes /graphql, the playground, health, readiness and metrics.
+func newMux(cfg config, bdb *bun.DB, logger *slog.Logger) http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		collectors.NewDBStatsCollector(bdb.DB, "prakerja"))
+	metrics := newHTTPMetrics(reg)
+
+	gql := graph.NewHandler(bdb, logger, graph.Options{Introspection: cfg.Introspection})
+	gql = http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"the request took too long","extensions":{"code":"TIMEOUT"}}]}`)
+	gql = cors.New(cors.Options{
+		AllowedOrigins:   cfg.CORSOrigins,
+		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "X-Request-ID"},
+		ExposedHeaders:   []string{"X-Request-ID"},
+		AllowCredentials: true,
+		MaxAge:           600,
+	}).Handler(gql)
+
+	mux := http.NewServeMux()
+	mux.Handle("/graphql", metrics.instrument("/graphql", gql))
+	mux.Handle("/", metrics.instrument("/", playground.Handler("/graphql", graph.ExampleQuery)))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if err := db.Ping(ctx, bdb); err != nil {
+			http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+			return
+		}
+		if ok, err := db.Migrated(ctx, bdb); err != nil || !ok {
+			http.Error(w, "database not migrated", http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ready\n")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return mux
+}
+
+// httpMetrics counts requests and their durations per route.
+type httpMetrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newHTTPMetrics(reg prometheus.Registerer) *httpMetrics {
+	m := &httpMetrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "prakerja_http_requests_total", Help: "HTTP requests by route, method and status code.",
+		}, []string{"route", "method", "code"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "prakerja_http_request_duration_seconds", Help: "HTTP request durations by route.",
+			Buckets: prometheus.DefBuckets,
+		}, []string{"route"}),
+	}
+	reg.MustRegister(m.requests, m.duration)
+	return m
+}
+
+func (m *httpMetrics) instrument(route string, h http.Handler) http.Handler {
+	return promhttp.InstrumentHandlerDuration(m.duration.MustCurryWith(prometheus.Labels{"route": route}),
+		promhttp.InstrumentHandlerCounter(m.requests.MustCurryWith(prometheus.Labels{"route": route}), h))
+}
+
+func migrateCmd(ctx context.Context, cfg config, args []string, stdout io.Writer) error {
+	action := "up"
+	if len(args) > 0 {
+		action = args[0]
+	}
+	bdb, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer bdb.Close()
+	switch action {
+	case "up":
+		group, err := db.Migrate(ctx, bdb)
+		if err != nil {
+			return err
+		}
+		if group.IsZero() {
+			fmt.Fprintln(stdout, "the database is up to date")
+		} else {
+			fmt.Fprintf(stdout, "applied %s\n", group)
+		}
+	case "down":
+		group, err := db.Rollback(ctx, bdb)
+		if err != nil {
+			return err
+		}
+		if group.IsZero() {
+			fmt.Fprintln(stdout, "nothing to roll back")
+		} else {
+			fmt.Fprintf(stdout, "rolled back %s\n", group)
+		}
+	case "status":
+		mg, err := db.Migrator(bdb)
+		if err != nil {
+			return err
+		}
+		if err := mg.Init(ctx); err != nil {
+			return err
+		}
+		ms, err := mg.MigrationsWithStatus(ctx)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			state := "pending"
+			if m.IsApplied() {
+				state = "applied (group " + strconv.FormatInt(m.GroupID, 10) + ")"
+			}
+			fmt.Fprintf(stdout, "%s  %s\n", m.Name, state)
+		}
+	default:
+		return fmt.Errorf("migrate takes up, down or status, got %q", action)
+	}
+	return nil
+}
+
+func seedCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	n := fs.Int("participants", 5000, "how many people to generate")
+	s := fs.Int64("seed", 1, "random seed; the same seed on the same day gives the same data")
+	reset := fs.Bool("reset", false, "delete every row first (reference data is kept)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *n < 1 || *n > 20_000_000 {
+		return fmt.Errorf("--participants must be between 1 and 20000000, got %d", *n)
+	}
+	bdb, err := openDB(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer bdb.Close()
+	if _, err := db.Migrate(ctx, bdb); err != nil {
+		return err
+	}
+	if *reset {
+		if err := seed.Reset(ctx, bdb); err != nil {
+			return err
+		}
+	}
+	stats, err := seed.Run(ctx, bdb, seed.Options{Participants: *n, Seed: *s, Progress: stderr, Bar: isTerminal(stderr)})
+	if errors.Is(err, seed.ErrNotEmpty) {
+		return fmt.Errorf("the database %q already has data; pass --reset to replace it", db.DatabaseName(cfg.DatabaseURL))
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %d participants in %s\n", *n, stats.Elapsed.Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,195 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"prakerja/db/dbtest"
+)
+
+func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+
+// syncBuffer is a goroutine-safe log sink.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+}
+
+// TestServe drives run() as the binary would: on a database that does not exist yet it creates it,
+// migrates, seeds demo data, serves every route, and shuts down cleanly when cancelled.
+func TestServe(t *testing.T) {
+	name := fmt.Sprintf("prakerja_serve_test_%d", time.Now().UnixNano())
+	t.Cleanup(func() {
+		conn, err := pgx.Connect(context.Background(), dbtest.URLFor("postgres"))
+		if err == nil {
+			_, _ = conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+			conn.Close(context.Background())
+		}
+	})
+	port := freePort(t)
+	env := map[string]string{
+		"DATABASE_URL":         dbtest.URLFor(name),
+		"PORT":                 port,
+		"DEMO_PARTICIPANTS":    "300",
+		"CORS_ALLOWED_ORIGINS": "http://dashboard.example",
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	logs := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:" + port}, func(k string) string { return env[k] }, io.Discard, logs)
+	}()
+
+	base := "http://127.0.0.1:" + port
+	waitFor(t, base+"/healthz", done, logs)
+
+	for _, c := range []struct {
+		path   string
+		status int
+		body   string
+	}{
+		{"/healthz", 200, "ok"},
+		{"/readyz", 200, "ready"},
+		{"/", 200, "Kartu Prakerja"},
+		{"/metrics", 200, "go_goroutines"},
+		{"/nope", 404, ""},
+	} {
+		resp, err := http.Get(base + c.path)
+		if err != nil {
+			t.Fatalf("GET %s: %v", c.path, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != c.status || !strings.Contains(string(b), c.body) {
+			t.Errorf("GET %s = %d %.80q, want %d containing %q", c.path, resp.StatusCode, b, c.status, c.body)
+		}
+	}
+
+	body := `{"query":"{ participants(first: 1) { totalCount } platforms { name } }"}`
+	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Origin", "http://dashboard.example")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out struct {
+		Data struct {
+			Participants struct{ TotalCount int } `json:"participants"`
+			Platforms    []struct{ Name string }  `json:"platforms"`
+		} `json:"data"`
+		Errors []any `json:"errors"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if out.Data.Participants.TotalCount != 300 || len(out.Data.Platforms) < 8 || len(out.Errors) > 0 {
+		t.Errorf("POST /graphql on the demo data = %+v, want 300 participants and the platforms", out)
+	}
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "http://dashboard.example" {
+		t.Errorf("Access-Control-Allow-Origin for an allowed origin = %q, want it echoed", got)
+	}
+
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run() after cancel = %v, want nil", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("run() did not return within 30s of cancellation")
+	}
+	if !strings.Contains(logs.String(), "stopped") {
+		t.Errorf("logs do not report a clean stop:\n%s", logs.String())
+	}
+}
+
+func waitFor(t *testing.T, url string, done chan error, logs *syncBuffer) {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-done:
+			t.Fatalf("run() returned %v before serving; logs:\n%s", err, logs.String())
+		default:
+		}
+		resp, err := http.Get(url)
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("%s did not answer within 60s; logs:\n%s", url, logs.String())
+}
+
+// TestUnreachableDatabase checks the one clear sentence when PostgreSQL is down.
+func TestUnreachableDatabase(t *testing.T) {
+	env := map[string]string{"DATABASE_URL": "postgres://postgres@127.0.0.1:1/prakerja?sslmode=disable", "PORT": freePort(t)}
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "not reachable") || !strings.Contains(err.Error(), "start PostgreSQL") {
+		t.Fatalf("run() with PostgreSQL down = %v, want a sentence saying it is not reachable and how to start it", err)
+	}
+	if strings.Count(err.Error(), "\n") > 0 {
+		t.Errorf("the error spans several lines: %q", err)
+	}
+}
+
+// TestConfig checks that bad configuration fails fast with the variable's name.
+func TestConfig(t *testing.T) {
+	for _, tc := range []struct{ key, value string }{
+		{"APP_ENV", "staging"}, {"STATEMENT_TIMEOUT", "soon"}, {"DEMO_PARTICIPANTS", "-3"}, {"INTROSPECTION", "maybe"}, {"LOG_LEVEL", "loud"},
+	} {
+		_, err := loadConfig(func(k string) string {
+			if k == tc.key {
+				return tc.value
+			}
+			return ""
+		})
+		if err == nil || !strings.Contains(err.Error(), tc.key) {
+			t.Errorf("loadConfig(%s=%s) = %v, want an error naming %s", tc.key, tc.value, err, tc.key)
+		}
+	}
+	cfg, err := loadConfig(func(string) string { return "" })
+	if err != nil || cfg.Port != "8080" || !cfg.Introspection || cfg.DemoParticipants != 5000 {
+		t.Errorf("loadConfig(empty) = %+v, %v; want port 8080, introspection on, 5000 demo participants", cfg, err)
+	}
+}
