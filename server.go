@@ -33,6 +33,8 @@ import (
 	"prakerja/db"
 	"prakerja/db/seed"
 	"prakerja/graph"
+	"prakerja/graph/auth"
+	"prakerja/graph/guard"
 	"prakerja/graph/playground"
 )
 
@@ -58,6 +60,15 @@ type config struct {
 	Introspection    bool          // INTROSPECTION: on by default in development
 	LogLevel         slog.Level    // LOG_LEVEL
 	DBMaxConns       int           // DB_MAX_CONNS
+	AuthSecret       string        // AUTH_SECRET: HS256 key
+	AuthJWKSURL      string        // AUTH_JWKS_URL: an OIDC provider's JWKS, for RS256/ES256
+	AuthIssuer       string        // AUTH_ISSUER: required iss, when set
+	AuthAudience     string        // AUTH_AUDIENCE: required aud, when set
+	Limits           graph.Limits  // MAX_DEPTH, MAX_ALIASES, MAX_FIELDS, MAX_COMPLEXITY, MAX_TOKENS
+	MaxBodyBytes     int64         // MAX_BODY_BYTES
+	RateLimit        int           // RATE_LIMIT: requests per RATE_LIMIT_WINDOW per caller; 0 disables
+	RateLimitWindow  time.Duration // RATE_LIMIT_WINDOW
+	PersistedQueries string        // PERSISTED_QUERIES: allow-list file; when set only those operations run
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -70,6 +81,14 @@ func loadConfig(getenv func(string) string) (config, error) {
 		ShutdownTimeout:  20 * time.Second,
 		DemoParticipants: 5000,
 		DBMaxConns:       20,
+		AuthSecret:       getenv("AUTH_SECRET"),
+		AuthJWKSURL:      getenv("AUTH_JWKS_URL"),
+		AuthIssuer:       getenv("AUTH_ISSUER"),
+		AuthAudience:     getenv("AUTH_AUDIENCE"),
+		MaxBodyBytes:     1 << 20,
+		RateLimit:        600,
+		RateLimitWindow:  time.Minute,
+		PersistedQueries: getenv("PERSISTED_QUERIES"),
 	}
 	if c.Env != "development" && c.Env != "production" {
 		return c, fmt.Errorf("APP_ENV must be development or production, got %q", c.Env)
@@ -83,7 +102,8 @@ func loadConfig(getenv func(string) string) (config, error) {
 	for _, d := range []struct {
 		name string
 		dst  *time.Duration
-	}{{"STATEMENT_TIMEOUT", &c.StatementTimeout}, {"REQUEST_TIMEOUT", &c.RequestTimeout}, {"SHUTDOWN_TIMEOUT", &c.ShutdownTimeout}} {
+	}{{"STATEMENT_TIMEOUT", &c.StatementTimeout}, {"REQUEST_TIMEOUT", &c.RequestTimeout}, {"SHUTDOWN_TIMEOUT", &c.ShutdownTimeout},
+		{"RATE_LIMIT_WINDOW", &c.RateLimitWindow}} {
 		if v := getenv(d.name); v != "" {
 			dur, err := time.ParseDuration(v)
 			if err != nil || dur <= 0 {
@@ -96,7 +116,9 @@ func loadConfig(getenv func(string) string) (config, error) {
 		name string
 		dst  *int
 		min  int
-	}{{"DEMO_PARTICIPANTS", &c.DemoParticipants, 0}, {"DB_MAX_CONNS", &c.DBMaxConns, 1}} {
+	}{{"DEMO_PARTICIPANTS", &c.DemoParticipants, 0}, {"DB_MAX_CONNS", &c.DBMaxConns, 1}, {"RATE_LIMIT", &c.RateLimit, 0},
+		{"MAX_DEPTH", &c.Limits.MaxDepth, 1}, {"MAX_ALIASES", &c.Limits.MaxAliases, 0}, {"MAX_FIELDS", &c.Limits.MaxFields, 1},
+		{"MAX_COMPLEXITY", &c.Limits.MaxComplexity, 1}, {"MAX_TOKENS", &c.Limits.MaxTokens, 100}} {
 		if v := getenv(n.name); v != "" {
 			i, err := strconv.Atoi(v)
 			if err != nil || i < n.min {
@@ -104,6 +126,19 @@ func loadConfig(getenv func(string) string) (config, error) {
 			}
 			*n.dst = i
 		}
+	}
+	if v := getenv("MAX_BODY_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1024 {
+			return c, fmt.Errorf("MAX_BODY_BYTES must be an integer of at least 1024, got %q", v)
+		}
+		c.MaxBodyBytes = n
+	}
+	if c.Env == "production" && c.AuthSecret == "" && c.AuthJWKSURL == "" {
+		return c, errors.New("production needs AUTH_SECRET or AUTH_JWKS_URL to verify tokens; set one (APP_ENV=development uses a generated key)")
+	}
+	if c.AuthSecret != "" && len(c.AuthSecret) < 32 {
+		return c, errors.New("AUTH_SECRET must be at least 32 characters")
 	}
 	if v := getenv("INTROSPECTION"); v != "" {
 		b, err := strconv.ParseBool(v)
@@ -146,6 +181,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return migrateCmd(ctx, cfg, args, stdout)
 	case "seed":
 		return seedCmd(ctx, cfg, args, stdout, stderr)
+	case "token":
+		return tokenCmd(ctx, cfg, args, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -156,7 +193,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 const usage = `usage:
   prakerja [serve] [--addr HOST:PORT]
   prakerja migrate [up|down|status]
-  prakerja seed [--participants N] [--seed S] [--reset]`
+  prakerja seed [--participants N] [--seed S] [--reset]
+  prakerja token --role ROLE [--subject ID] [--ttl D]`
 
 // openDB creates the database when it is missing and connects to it. When PostgreSQL does not
 // answer it returns one sentence saying what to do.
@@ -199,12 +237,24 @@ func serve(ctx context.Context, cfg config, args []string, logger *slog.Logger, 
 		return err
 	}
 
+	verifier, err := newVerifier(ctx, cfg, bdb)
+	if err != nil {
+		return err
+	}
+	var allow *guard.AllowList
+	if cfg.PersistedQueries != "" {
+		if allow, err = guard.LoadAllowList(cfg.PersistedQueries); err != nil {
+			return err
+		}
+		logger.Info("only persisted queries from the allow-list run", "file", cfg.PersistedQueries)
+	}
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w (set PORT or --addr to use another port)", *addr, err)
 	}
 	srv := &http.Server{
-		Handler:           newMux(cfg, bdb, logger),
+		Handler:           newMux(cfg, bdb, logger, verifier, allow),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 10*time.Second,
@@ -212,6 +262,9 @@ func serve(ctx context.Context, cfg config, args []string, logger *slog.Logger, 
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	logger.Info("serving", "playground", "http://"+displayAddr(ln.Addr())+"/", "graphql", "http://"+displayAddr(ln.Addr())+"/graphql", "env", cfg.Env)
+	if cfg.Env == "development" && cfg.AuthSecret == "" && cfg.AuthJWKSURL == "" {
+		logger.Info("tokens are signed with the development key kept in the database; mint one with: go run . token --role ADMIN (send it as Authorization: Bearer <token>)")
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -266,19 +319,49 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// signingSecret returns the HS256 key: AUTH_SECRET, or in development without AUTH_SECRET and
+// AUTH_JWKS_URL, the key generated once and kept in the database.
+func signingSecret(ctx context.Context, cfg config, bdb *bun.DB) ([]byte, error) {
+	if cfg.AuthSecret != "" {
+		return []byte(cfg.AuthSecret), nil
+	}
+	if cfg.Env == "development" && cfg.AuthJWKSURL == "" {
+		return auth.DevSecret(ctx, bdb)
+	}
+	return nil, nil
+}
+
+func newVerifier(ctx context.Context, cfg config, bdb *bun.DB) (*auth.Verifier, error) {
+	secret, err := signingSecret(ctx, cfg, bdb)
+	if err != nil {
+		return nil, err
+	}
+	return auth.NewVerifier(ctx, auth.Config{Secret: secret, JWKSURL: cfg.AuthJWKSURL, Issuer: cfg.AuthIssuer, Audience: cfg.AuthAudience})
+}
+
 // newMux routes /graphql, the playground, health, readiness and metrics.
-func newMux(cfg config, bdb *bun.DB, logger *slog.Logger) http.Handler {
+func newMux(cfg config, bdb *bun.DB, logger *slog.Logger, verifier *auth.Verifier, allow *guard.AllowList) http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(bdb.DB, "prakerja"))
 	metrics := newHTTPMetrics(reg)
 
-	gql := graph.NewHandler(bdb, logger, graph.Options{Introspection: cfg.Introspection})
-	gql = http.TimeoutHandler(gql, cfg.RequestTimeout, `{"errors":[{"message":"the request took too long","extensions":{"code":"TIMEOUT"}}]}`)
+	gql := graph.NewHandler(bdb, logger, graph.Options{
+		Introspection:  cfg.Introspection,
+		Suggestions:    cfg.Env == "development",
+		Limits:         cfg.Limits,
+		Verifier:       verifier,
+		AllowList:      allow,
+		RateLimit:      guard.RateLimitConfig{Requests: cfg.RateLimit, Window: cfg.RateLimitWindow},
+		AllowedOrigins: cfg.CORSOrigins,
+	})
+	gql = withDeadline(cfg.RequestTimeout, gql)
+	gql = guard.BodyLimit(cfg.MaxBodyBytes)(gql)
+	gql = csrfExceptWebsocket(gql)
 	gql = cors.New(cors.Options{
 		AllowedOrigins:   cfg.CORSOrigins,
 		AllowedMethods:   []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders:   []string{"Authorization", "Content-Type", "X-Request-ID"},
+		AllowedHeaders:   []string{"Authorization", "Content-Type", "X-Request-ID", "GraphQL-Require-Preflight", "Apollo-Require-Preflight", "X-Requested-With"},
 		ExposedHeaders:   []string{"X-Request-ID"},
 		AllowCredentials: true,
 		MaxAge:           600,
@@ -307,6 +390,37 @@ func newMux(cfg config, bdb *bun.DB, logger *slog.Logger) http.Handler {
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return mux
+}
+
+// withDeadline bounds how long a request may run; its context's deadline reaches every SQL
+// statement, which statement_timeout also bounds on the server. Websockets live longer.
+func withDeadline(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isWebsocket(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// csrfExceptWebsocket refuses simple cross-site requests; a websocket handshake is checked against
+// the allowed origins by the websocket transport instead.
+func csrfExceptWebsocket(next http.Handler) http.Handler {
+	checked := guard.CSRF(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if isWebsocket(r) {
+			next.ServeHTTP(w, r)
+			return
+		}
+		checked.ServeHTTP(w, r)
+	})
+}
+
+func isWebsocket(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }
 
 // httpMetrics counts requests and their durations per route.
@@ -423,5 +537,52 @@ func seedCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 		return err
 	}
 	fmt.Fprintf(stdout, "seeded %d participants in %s\n", *n, stats.Elapsed.Round(time.Millisecond))
+	return nil
+}
+
+func tokenCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	role := fs.String("role", "", "ADMIN, ANALYST, PROVIDER, PLATFORM or PARTICIPANT")
+	subject := fs.String("subject", "", "who the token is for; for PROVIDER, PLATFORM and PARTICIPANT the ID (global or numeric) of what they own")
+	ttl := fs.Duration("ttl", 12*time.Hour, "how long the token is valid")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	r := db.Role(strings.ToUpper(*role))
+	if !r.IsValid() {
+		return fmt.Errorf("--role must be one of ADMIN, ANALYST, PROVIDER, PLATFORM, PARTICIPANT, got %q", *role)
+	}
+	if *subject == "" {
+		if r == db.RoleAdmin || r == db.RoleAnalyst {
+			*subject = "local-" + strings.ToLower(string(r))
+		} else {
+			return fmt.Errorf("--subject is required for %s: the ID of the %s the token acts for", r, strings.ToLower(string(r)))
+		}
+	}
+	var secret []byte
+	if cfg.AuthSecret != "" {
+		secret = []byte(cfg.AuthSecret)
+	} else {
+		if cfg.Env != "development" || cfg.AuthJWKSURL != "" {
+			return errors.New("token signs HS256 tokens: set AUTH_SECRET to the key the server verifies with")
+		}
+		bdb, err := openDB(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer bdb.Close()
+		if _, err := db.Migrate(ctx, bdb); err != nil {
+			return err
+		}
+		if secret, err = auth.DevSecret(ctx, bdb); err != nil {
+			return err
+		}
+	}
+	tok, err := auth.Mint(secret, r, *subject, *ttl)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
 	return nil
 }

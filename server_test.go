@@ -100,7 +100,7 @@ func TestServe(t *testing.T) {
 		}
 	}
 
-	body := `{"query":"{ participants(first: 1) { totalCount } platforms { name } }"}`
+	body := `{"query":"{ courses(first: 1) { totalCount } platforms { name } }"}`
 	req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Origin", "http://dashboard.example")
@@ -110,8 +110,8 @@ func TestServe(t *testing.T) {
 	}
 	var out struct {
 		Data struct {
-			Participants struct{ TotalCount int } `json:"participants"`
-			Platforms    []struct{ Name string }  `json:"platforms"`
+			Courses   struct{ TotalCount int } `json:"courses"`
+			Platforms []struct{ Name string }  `json:"platforms"`
 		} `json:"data"`
 		Errors []any `json:"errors"`
 	}
@@ -119,11 +119,52 @@ func TestServe(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if out.Data.Participants.TotalCount != 300 || len(out.Data.Platforms) < 8 || len(out.Errors) > 0 {
-		t.Errorf("POST /graphql on the demo data = %+v, want 300 participants and the platforms", out)
+	if out.Data.Courses.TotalCount < 100 || len(out.Data.Platforms) < 8 || len(out.Errors) > 0 {
+		t.Errorf("anonymous POST /graphql on the demo data = %+v, want the catalogue and the platforms", out)
 	}
 	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "http://dashboard.example" {
 		t.Errorf("Access-Control-Allow-Origin for an allowed origin = %q, want it echoed", got)
+	}
+
+	// Anonymous callers are refused personal data; a participant's token reads exactly one person.
+	post := func(token, query string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(query))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	const people = `{"query":"{ participants { totalCount nodes { fullName nik } } }"}`
+	if _, body := post("", people); !strings.Contains(body, "UNAUTHENTICATED") {
+		t.Errorf("anonymous participants = %s, want UNAUTHENTICATED", body)
+	}
+	var tok bytes.Buffer
+	if err := run(ctx, []string{"token", "--role", "PARTICIPANT", "--subject", "1"}, func(k string) string { return env[k] }, &tok, io.Discard); err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	token := strings.TrimSpace(tok.String())
+	if strings.Count(tok.String(), "\n") != 1 || strings.Count(token, ".") != 2 {
+		t.Fatalf("token printed %q, want one JWT alone on a line", tok.String())
+	}
+	if _, body := post(token, people); !strings.Contains(body, `"totalCount":1`) || strings.Contains(body, "*") {
+		t.Errorf("participants with a PARTICIPANT token = %s, want exactly one person, unmasked", body)
+	}
+	tok.Reset()
+	if err := run(ctx, []string{"token", "--role", "ADMIN"}, func(k string) string { return env[k] }, &tok, io.Discard); err != nil {
+		t.Fatalf("token: %v", err)
+	}
+	if _, body := post(strings.TrimSpace(tok.String()), people); !strings.Contains(body, `"totalCount":300`) {
+		t.Errorf("participants with an ADMIN token = %.300s, want the 300 demo participants", body)
+	}
+	if status, body := post(token+"x", people); status != http.StatusUnauthorized || !strings.Contains(body, "UNAUTHENTICATED") {
+		t.Errorf("a bad token = %d %s, want 401 UNAUTHENTICATED", status, body)
 	}
 
 	cancel()

@@ -12,7 +12,7 @@ import (
 // FindPlatforms returns every platform, in the order they joined the program.
 func FindPlatforms(ctx context.Context, idb bun.IDB, scope Scope) ([]*Platform, error) {
 	var rows []*Platform
-	q := scope.restrict(idb.NewSelect().Model(&rows), tableCatalogue).OrderExpr("pf.joined_on, pf.id")
+	q := scope.restrict(idb.NewSelect().Model(&rows), tableCatalogue, "").OrderExpr("pf.joined_on, pf.id")
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("find platforms: %w", err)
 	}
@@ -199,7 +199,7 @@ func CountCoursesByParents(ctx context.Context, idb bun.IDB, scope Scope, by Par
 // FindCourseCategories returns the distinct course categories, sorted.
 func FindCourseCategories(ctx context.Context, idb bun.IDB, scope Scope) ([]string, error) {
 	var cats []string
-	q := scope.restrict(idb.NewSelect().Model((*Course)(nil)), tableCatalogue).
+	q := scope.restrict(idb.NewSelect().Model((*Course)(nil)), tableCatalogue, "c").
 		ColumnExpr("DISTINCT c.category").OrderExpr("c.category")
 	if err := q.Scan(ctx, &cats); err != nil {
 		return nil, fmt.Errorf("find course categories: %w", err)

@@ -31,7 +31,7 @@ type EnrollmentOrder struct {
 var enrollments = &listSpec[Enrollment, EnrollmentFilter]{
 	name:  "enrollments",
 	alias: "e",
-	table: "enrollments",
+	table: tableEnrollments,
 	id:    func(e *Enrollment) int64 { return e.ID },
 	orders: map[string]sortKey[Enrollment]{
 		"ID":           {"e.id", kindInt, func(e *Enrollment) any { return e.ID }},

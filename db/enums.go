@@ -707,6 +707,29 @@ func (e *IncentiveOrderField) UnmarshalGQL(v any) error {
 	return unmarshalEnum(e, v, "IncentiveOrderField", IncentiveOrderFieldValues)
 }
 
+// AuditEventOrderField enumerates the audit event ordering values.
+type AuditEventOrderField string
+
+// The values of AuditEventOrderField.
+const (
+	AuditEventOrderFieldId         AuditEventOrderField = "ID"
+	AuditEventOrderFieldOccurredAt AuditEventOrderField = "OCCURRED_AT"
+)
+
+// AuditEventOrderFieldValues lists every audit event ordering in declaration order.
+var AuditEventOrderFieldValues = []AuditEventOrderField{AuditEventOrderFieldId, AuditEventOrderFieldOccurredAt}
+
+// IsValid reports whether e is one of AuditEventOrderFieldValues.
+func (e AuditEventOrderField) IsValid() bool { return isOneOf(e, AuditEventOrderFieldValues) }
+
+// MarshalGQL writes e as a GraphQL enum value.
+func (e AuditEventOrderField) MarshalGQL(w io.Writer) { marshalEnum(w, e) }
+
+// UnmarshalGQL reads a GraphQL enum value; it fails on a value outside AuditEventOrderFieldValues.
+func (e *AuditEventOrderField) UnmarshalGQL(v any) error {
+	return unmarshalEnum(e, v, "AuditEventOrderField", AuditEventOrderFieldValues)
+}
+
 // LedgerKind enumerates the balance ledger entry kind values.
 type LedgerKind string
 

@@ -10,11 +10,12 @@ import (
 
 // Error codes. The graph package translates them to extensions.code in exactly one place.
 const (
-	EINVALID   = "invalid"   // the caller's input is malformed or out of range
-	ENOTFOUND  = "not_found" // the entity does not exist, or the caller may not see it
-	ECONFLICT  = "conflict"  // a unique or state rule refused the change
-	EFORBIDDEN = "forbidden" // the caller may not do this
-	EINTERNAL  = "internal"  // anything else; never shown to a client in detail
+	EINVALID         = "invalid"         // the caller's input is malformed or out of range
+	ENOTFOUND        = "not_found"       // the entity does not exist, or the caller may not see it
+	ECONFLICT        = "conflict"        // a unique or state rule refused the change
+	EFORBIDDEN       = "forbidden"       // the caller may not do this
+	EUNAUTHENTICATED = "unauthenticated" // the caller's credentials are missing or invalid
+	EINTERNAL        = "internal"        // anything else; never shown to a client in detail
 )
 
 // Error is an application error with a code, a message safe to show to a client, and optionally the

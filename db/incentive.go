@@ -31,7 +31,7 @@ type IncentiveOrder struct {
 var incentives = &listSpec[Incentive, IncentiveFilter]{
 	name:  "incentives",
 	alias: "i",
-	table: "incentives",
+	table: tablePersonal,
 	id:    func(i *Incentive) int64 { return i.ID },
 	orders: map[string]sortKey[Incentive]{
 		"ID":     {"i.id", kindInt, func(i *Incentive) any { return i.ID }},

@@ -98,6 +98,8 @@ type listSpec[T any, F any] struct {
 	id     func(*T) int64
 	orders map[string]sortKey[T]
 	filter func(q *bun.SelectQuery, f *F) (*bun.SelectQuery, error)
+	// mask hides the personal data of a row from a scope that may see the row but not the data.
+	mask func(row *T, scope Scope)
 	// parents maps each column that nested connections group by to its value in a row.
 	parents map[Parent]func(*T) int64
 }
@@ -258,11 +260,21 @@ func (s *listSpec[T, F]) orderBy(key sortKey[T], p *pagePlan) string {
 // base returns the scoped, filtered query over the table: the set a connection pages over and
 // aggregates. It fails with EINVALID on a bad filter.
 func (s *listSpec[T, F]) base(q *bun.SelectQuery, scope Scope, f *F) (*bun.SelectQuery, error) {
-	q = scope.restrict(q, s.table)
+	q = scope.restrict(q, s.table, s.alias)
 	if f == nil || s.filter == nil {
 		return q, nil
 	}
 	return s.filter(q, f)
+}
+
+// masked applies the spec's mask to rows for scope, and returns them.
+func (s *listSpec[T, F]) masked(scope Scope, rows []*T) []*T {
+	if s.mask != nil && !scope.All {
+		for _, r := range rows {
+			s.mask(r, scope)
+		}
+	}
+	return rows
 }
 
 // finish trims the extra row, restores the requested order and computes the cursors.
@@ -291,6 +303,9 @@ func (s *listSpec[T, F]) finish(rows []*T, order string, key sortKey[T], p *page
 // find returns one page of the rows that scope and f select, in the given order.
 // It fails with EINVALID on bad arguments, cursors or filters.
 func (s *listSpec[T, F]) find(ctx context.Context, idb bun.IDB, scope Scope, f *F, order string, dir OrderDirection, args PageArgs) (*Page[T], error) {
+	if err := scope.checkList(s.table, s.name); err != nil {
+		return nil, err
+	}
 	key, p, err := s.plan(order, dir, args)
 	if err != nil {
 		return nil, err
@@ -306,7 +321,7 @@ func (s *listSpec[T, F]) find(ctx context.Context, idb bun.IDB, scope Scope, f *
 	if err := s.keyset(q, key, p).Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list %s: %w", s.name, err)
 	}
-	return s.finish(rows, order, key, p), nil
+	return s.finish(s.masked(scope, rows), order, key, p), nil
 }
 
 // findPerParent returns one page per parent: the rows whose parentCol is that parent, each page
@@ -343,7 +358,7 @@ func (s *listSpec[T, F]) findPerParent(ctx context.Context, idb bun.IDB, scope S
 		return nil, fmt.Errorf("list %s per %s: %w", s.name, parentCol, err)
 	}
 	grouped := make(map[int64][]*T, len(parents))
-	for _, r := range rows {
+	for _, r := range s.masked(scope, rows) {
 		grouped[parentOf(r)] = append(grouped[parentOf(r)], r)
 	}
 	for _, id := range parents {
@@ -413,11 +428,11 @@ func (s *listSpec[T, F]) byColumn(ctx context.Context, idb bun.IDB, scope Scope,
 		return out, nil
 	}
 	var rows []*T
-	q := scope.restrict(idb.NewSelect().Model(&rows), s.table).Where(s.alias+"."+col+" IN (?)", bun.In(keys))
+	q := scope.restrict(idb.NewSelect().Model(&rows), s.table, s.alias).Where(s.alias+"."+col+" IN (?)", bun.In(keys))
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("find %s by %s: %w", s.name, col, err)
 	}
-	for _, r := range rows {
+	for _, r := range s.masked(scope, rows) {
 		out[keyOf(r)] = r
 	}
 	return out, nil
@@ -431,13 +446,13 @@ func (s *listSpec[T, F]) listByColumn(ctx context.Context, idb bun.IDB, scope Sc
 		return out, nil
 	}
 	var rows []*T
-	q := scope.restrict(idb.NewSelect().Model(&rows), s.table).
+	q := scope.restrict(idb.NewSelect().Model(&rows), s.table, s.alias).
 		Where(s.alias+"."+col+" IN (?)", bun.In(keys)).
 		OrderExpr(s.alias + ".id")
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("list %s by %s: %w", s.name, col, err)
 	}
-	for _, r := range rows {
+	for _, r := range s.masked(scope, rows) {
 		out[keyOf(r)] = append(out[keyOf(r)], r)
 	}
 	return out, nil

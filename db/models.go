@@ -349,7 +349,7 @@ type AuditEvent struct {
 	EntityID      *int64         `bun:"entity_id"`
 	Before        map[string]any `bun:"before,type:jsonb"`
 	After         map[string]any `bun:"after,type:jsonb"`
-	RequestID     string         `bun:"request_id"`
+	RequestID     string         `bun:"request_id,nullzero"`
 }
 
 func deref[T any](p *T) T {

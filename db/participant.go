@@ -34,7 +34,8 @@ type ParticipantOrder struct {
 var participants = &listSpec[Participant, ParticipantFilter]{
 	name:  "participants",
 	alias: "p",
-	table: "participants",
+	table: tableParticipants,
+	mask:  maskParticipant,
 	id:    func(p *Participant) int64 { return p.ID },
 	orders: map[string]sortKey[Participant]{
 		"ID":            {"p.id", kindInt, func(p *Participant) any { return p.ID }},
@@ -103,12 +104,15 @@ func FindParticipantsByIDs(ctx context.Context, idb bun.IDB, scope Scope, ids []
 // FindParticipantByNIK returns the participant with the given NIK, or nil when there is none or the
 // scope hides it.
 func FindParticipantByNIK(ctx context.Context, idb bun.IDB, scope Scope, nik string) (*Participant, error) {
+	if err := scope.checkList(participants.table, "participants"); err != nil {
+		return nil, err
+	}
 	var p Participant
-	q := scope.restrict(idb.NewSelect().Model(&p), participants.table).Where("p.nik = ?", nik)
+	q := scope.restrict(idb.NewSelect().Model(&p), participants.table, participants.alias).Where("p.nik = ?", nik)
 	if err := q.Scan(ctx); errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	} else if err != nil {
 		return nil, fmt.Errorf("find participant by NIK: %w", err)
 	}
-	return &p, nil
+	return participants.masked(scope, []*Participant{&p})[0], nil
 }

@@ -12,19 +12,19 @@ import (
 // The small records that hang from an enrollment, an incentive or a participant. They are read by
 // their parent's key through loaders.
 
-var certificates = &listSpec[Certificate, struct{}]{name: "certificates", alias: "ce", table: "enrollments",
+var certificates = &listSpec[Certificate, struct{}]{name: "certificates", alias: "ce", table: tableByEnrollment,
 	id: func(c *Certificate) int64 { return c.ID }}
 
-var reviews = &listSpec[Review, struct{}]{name: "reviews", alias: "rv", table: "enrollments",
+var reviews = &listSpec[Review, struct{}]{name: "reviews", alias: "rv", table: tableByEnrollment,
 	id: func(r *Review) int64 { return r.ID }}
 
-var payments = &listSpec[Payment, struct{}]{name: "payments", alias: "pm", table: "incentives",
-	id: func(p *Payment) int64 { return p.ID }}
+var payments = &listSpec[Payment, struct{}]{name: "payments", alias: "pm", table: tablePayments,
+	id: func(p *Payment) int64 { return p.ID }, mask: maskPayment}
 
-var payoutAccounts = &listSpec[PayoutAccount, struct{}]{name: "payoutAccounts", alias: "pa", table: "participants",
-	id: func(a *PayoutAccount) int64 { return a.ID }}
+var payoutAccounts = &listSpec[PayoutAccount, struct{}]{name: "payoutAccounts", alias: "pa", table: tablePersonal,
+	id: func(a *PayoutAccount) int64 { return a.ID }, mask: maskPayoutAccount}
 
-var placements = &listSpec[Placement, struct{}]{name: "placements", alias: "pl", table: "participants",
+var placements = &listSpec[Placement, struct{}]{name: "placements", alias: "pl", table: tablePersonal,
 	id: func(p *Placement) int64 { return p.ID }}
 
 // FindCertificatesByEnrollments returns the certificate of each enrollment that has one.

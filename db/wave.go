@@ -75,7 +75,7 @@ func FindProvinceQuotasByWaves(ctx context.Context, idb bun.IDB, scope Scope, wa
 		return out, nil
 	}
 	var rows []*ProvinceQuota
-	q := scope.restrict(idb.NewSelect().Model(&rows), tableCatalogue).
+	q := scope.restrict(idb.NewSelect().Model(&rows), tableCatalogue, "").
 		Where("wpq.wave_id IN (?)", bun.In(waveIDs)).OrderExpr("wpq.wave_id, wpq.province_code")
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("find province quotas: %w", err)

@@ -8,6 +8,7 @@ import (
 	"github.com/vikstrous/dataloadgen"
 
 	"prakerja/db"
+	"prakerja/graph/auth"
 	"prakerja/graph/loader"
 	"prakerja/graph/model"
 )
@@ -59,9 +60,21 @@ func nestedConnection[T, F, O any](ctx context.Context,
 	return model.NewConnection(p, func(ctx context.Context) (int, error) { return counts.Load(ctx, countKey) }), nil
 }
 
-// scopeFor returns the scope of the caller in ctx: the single point through which every read's
-// visibility is decided.
-//
-// Until access control lands every caller reads everything, as the foundation specifies; the
-// access-control work replaces this with the viewer's scope.
-func scopeFor(ctx context.Context) db.Scope { return db.Unrestricted }
+// scopeFor returns the scope of the caller in ctx, from the viewer its bearer token proved. Every
+// read takes it, and the db package applies it: the single point through which visibility and
+// masking are decided.
+func scopeFor(ctx context.Context) db.Scope { return auth.FromContext(ctx).Scope() }
+
+// viewerOf describes the caller in ctx.
+func viewerOf(ctx context.Context) *model.Viewer {
+	v := auth.FromContext(ctx)
+	if v == nil {
+		return &model.Viewer{Anonymous: true, PersonalDataMasked: true}
+	}
+	role, subject := v.Role, v.Subject
+	return &model.Viewer{
+		Role: &role, Subject: &subject,
+		PersonalDataMasked: !v.Scope().All,
+		ParticipantID:      v.ParticipantID, ProviderID: v.ProviderID, PlatformID: v.PlatformID,
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -16,20 +17,22 @@ import (
 // The extensions.code values of errors this API produces, besides gqlgen's own
 // (GRAPHQL_PARSE_FAILED, GRAPHQL_VALIDATION_FAILED).
 const (
-	CodeBadUserInput = "BAD_USER_INPUT"
-	CodeNotFound     = "NOT_FOUND"
-	CodeConflict     = "CONFLICT"
-	CodeForbidden    = "FORBIDDEN"
-	CodeInternal     = "INTERNAL_SERVER_ERROR"
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	CodeNotFound        = "NOT_FOUND"
+	CodeConflict        = "CONFLICT"
+	CodeForbidden       = "FORBIDDEN"
+	CodeUnauthenticated = "UNAUTHENTICATED"
+	CodeInternal        = "INTERNAL_SERVER_ERROR"
 )
 
 // codes maps db error codes to extensions.code: the one place where errors are translated.
 var codes = map[string]string{
-	db.EINVALID:   CodeBadUserInput,
-	db.ENOTFOUND:  CodeNotFound,
-	db.ECONFLICT:  CodeConflict,
-	db.EFORBIDDEN: CodeForbidden,
-	db.EINTERNAL:  CodeInternal,
+	db.EINVALID:         CodeBadUserInput,
+	db.ENOTFOUND:        CodeNotFound,
+	db.ECONFLICT:        CodeConflict,
+	db.EFORBIDDEN:       CodeForbidden,
+	db.EUNAUTHENTICATED: CodeUnauthenticated,
+	db.EINTERNAL:        CodeInternal,
 }
 
 type requestIDKey struct{}
@@ -66,6 +69,9 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		case gqlErr.Err == nil:
 			// Made by gqlgen or gqlparser: the message is about the query, not about internals.
+			if strings.HasPrefix(gqlErr.Message, "exceeded token limit") {
+				gqlErr.Extensions["code"] = CodeTokenLimit
+			}
 			if _, ok := gqlErr.Extensions["code"]; !ok {
 				gqlErr.Extensions["code"] = CodeBadUserInput
 			}

@@ -18,6 +18,7 @@ import (
 	"prakerja/db"
 	"prakerja/db/dbtest"
 	"prakerja/graph"
+	"prakerja/graph/auth"
 )
 
 func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
@@ -29,6 +30,26 @@ type api struct {
 	c       *client.Client
 	db      *bun.DB
 	queries *dbtest.QueryCounter
+	token   string // the bearer token requests carry; empty for anonymous
+}
+
+// testSecret signs the tokens of the tests.
+var testSecret = []byte("graph-test-secret-graph-test-secret")
+
+// as returns the API called with a token of role for subject (a global ID for scoped roles),
+// or anonymously when role is empty.
+func (a *api) as(role db.Role, subject string) *api {
+	a.t.Helper()
+	b := *a
+	b.token = ""
+	if role != "" {
+		tok, err := auth.Mint(testSecret, role, subject, time.Hour)
+		if err != nil {
+			a.t.Fatalf("Mint(%s, %s) = %v", role, subject, err)
+		}
+		b.token = tok
+	}
+	return &b
 }
 
 // mustAPI returns the handler over a fresh seeded database. Loaders wait longer than in production
@@ -38,8 +59,13 @@ func mustAPI(t testing.TB) *api {
 	bdb := dbtest.MustSeededDB(t)
 	counter := dbtest.CountQueries(bdb)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := graph.NewHandler(bdb, logger, graph.Options{Introspection: true, LoaderWait: 25 * time.Millisecond})
-	return &api{t: t, h: h, c: client.New(h), db: bdb, queries: counter}
+	verifier, err := auth.NewVerifier(context.Background(), auth.Config{Secret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := graph.NewHandler(bdb, logger, graph.Options{Introspection: true, LoaderWait: 25 * time.Millisecond, Verifier: verifier})
+	a := &api{t: t, h: h, c: client.New(h), db: bdb, queries: counter}
+	return a.as(db.RoleAdmin, "pmo-admin")
 }
 
 // query runs q with vars and decodes its data into out, failing the test on any error.
@@ -79,6 +105,9 @@ func (a *api) do(req *http.Request) gqlResponse {
 	a.t.Helper()
 	if req.Header.Get("Content-Type") == "" && req.Method == http.MethodPost {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if a.token != "" && req.Header.Get("Authorization") == "" {
+		req.Header.Set("Authorization", "Bearer "+a.token)
 	}
 	rec := httptest.NewRecorder()
 	a.h.ServeHTTP(rec, req)
@@ -127,3 +156,5 @@ func key(t testing.TB, id, typ string) int64 {
 func gid(typ string, id int64) string { return db.IntNodeID(typ, id).String() }
 
 var t0 = context.Background()
+
+func jsonUnmarshal(b []byte, out any) error { return json.Unmarshal(b, out) }

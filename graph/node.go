@@ -56,8 +56,9 @@ func loadNode(ctx context.Context, id db.NodeID) (model.Node, error) {
 		return node(loader.Optional(ctx, l.PayoutAccountByID, key))
 	case db.TypePlacement:
 		return node(loader.Optional(ctx, l.PlacementByID, key))
+	case db.TypeAuditEvent:
+		return node(loader.Optional(ctx, l.AuditEventByID, key))
 	}
-	// Audit events become readable with access control.
 	return nil, nil
 }
 

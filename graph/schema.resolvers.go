@@ -236,6 +236,15 @@ func (r *queryResolver) Certificate(ctx context.Context, number string) (*db.Cer
 	return db.FindCertificateByNumber(ctx, r.DB, number)
 }
 
+func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
+	return viewerOf(ctx), nil
+}
+
+func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *string, last *int, before *string, filter *db.AuditEventFilter, orderBy *db.AuditEventOrder) (*model.AuditEventConnection, error) {
+	c, err := rootConnection(ctx, r.DB, db.FindAuditEvents, db.CountAuditEvents, filter, orderBy, pageArgs(first, after, last, before))
+	return &model.AuditEventConnection{Connection: c}, err
+}
+
 func (r *reviewResolver) Course(ctx context.Context, obj *db.Review) (*db.Course, error) {
 	return loader.Required(ctx, loader.For(ctx).CourseByID, obj.CourseID)
 }
@@ -255,6 +264,27 @@ func (r *trainingSessionResolver) Enrollments(ctx context.Context, obj *db.Train
 
 func (r *venueResolver) Province(ctx context.Context, obj *db.Venue) (*db.Province, error) {
 	return loader.Required(ctx, loader.For(ctx).ProvinceByCode, obj.ProvinceCode)
+}
+
+func (r *viewerResolver) Participant(ctx context.Context, obj *model.Viewer) (*db.Participant, error) {
+	if obj.ParticipantID == 0 {
+		return nil, nil
+	}
+	return loader.Optional(ctx, loader.For(ctx).ParticipantByID, obj.ParticipantID)
+}
+
+func (r *viewerResolver) Provider(ctx context.Context, obj *model.Viewer) (*db.Provider, error) {
+	if obj.ProviderID == 0 {
+		return nil, nil
+	}
+	return loader.Optional(ctx, loader.For(ctx).ProviderByID, obj.ProviderID)
+}
+
+func (r *viewerResolver) Platform(ctx context.Context, obj *model.Viewer) (*db.Platform, error) {
+	if obj.PlatformID == 0 {
+		return nil, nil
+	}
+	return loader.Optional(ctx, loader.For(ctx).PlatformByID, obj.PlatformID)
 }
 
 func (r *waveResolver) Scheme(ctx context.Context, obj *db.Wave) (*db.BenefitScheme, error) {
@@ -303,6 +333,8 @@ func (r *Resolver) TrainingSession() generated.TrainingSessionResolver {
 
 func (r *Resolver) Venue() generated.VenueResolver { return &venueResolver{r} }
 
+func (r *Resolver) Viewer() generated.ViewerResolver { return &viewerResolver{r} }
+
 func (r *Resolver) Wave() generated.WaveResolver { return &waveResolver{r} }
 
 type (
@@ -320,5 +352,6 @@ type (
 	reviewResolver          struct{ *Resolver }
 	trainingSessionResolver struct{ *Resolver }
 	venueResolver           struct{ *Resolver }
+	viewerResolver          struct{ *Resolver }
 	waveResolver            struct{ *Resolver }
 )

@@ -36,6 +36,7 @@ type ResolverRoot interface {
 	Review() ReviewResolver
 	TrainingSession() TrainingSessionResolver
 	Venue() VenueResolver
+	Viewer() ViewerResolver
 	Wave() WaveResolver
 }
 
@@ -43,6 +44,31 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	AuditEvent struct {
+		Action       func(childComplexity int) int
+		ActorRole    func(childComplexity int) int
+		ActorSubject func(childComplexity int) int
+		After        func(childComplexity int) int
+		Before       func(childComplexity int) int
+		EntityNodeID func(childComplexity int) int
+		EntityType   func(childComplexity int) int
+		NodeID       func(childComplexity int) int
+		OccurredAt   func(childComplexity int) int
+		RequestID    func(childComplexity int) int
+	}
+
+	AuditEventConnection struct {
+		Edges      func(childComplexity int) int
+		Nodes      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEventEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
 	BenefitScheme struct {
 		Code                  func(childComplexity int) int
 		FirstWave             func(childComplexity int) int
@@ -288,6 +314,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		AuditEvents      func(childComplexity int, first *int, after *string, last *int, before *string, filter *db.AuditEventFilter, orderBy *db.AuditEventOrder) int
 		BenefitSchemes   func(childComplexity int) int
 		Certificate      func(childComplexity int, number string) int
 		Course           func(childComplexity int, id db.NodeID) int
@@ -305,6 +332,7 @@ type ComplexityRoot struct {
 		Provinces        func(childComplexity int) int
 		TrainingSession  func(childComplexity int, id db.NodeID) int
 		TrainingSessions func(childComplexity int, first *int, after *string, last *int, before *string, filter *db.TrainingSessionFilter, orderBy *db.TrainingSessionOrder) int
+		Viewer           func(childComplexity int) int
 		Wave             func(childComplexity int, number int) int
 		Waves            func(childComplexity int, first *int, after *string, last *int, before *string, filter *db.WaveFilter, orderBy *db.WaveOrder) int
 	}
@@ -350,6 +378,16 @@ type ComplexityRoot struct {
 		Type     func(childComplexity int) int
 	}
 
+	Viewer struct {
+		Anonymous          func(childComplexity int) int
+		Participant        func(childComplexity int) int
+		PersonalDataMasked func(childComplexity int) int
+		Platform           func(childComplexity int) int
+		Provider           func(childComplexity int) int
+		Role               func(childComplexity int) int
+		Subject            func(childComplexity int) int
+	}
+
 	Wave struct {
 		ApplicantCount func(childComplexity int) int
 		ClosesAt       func(childComplexity int) int
@@ -391,6 +429,105 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "AuditEvent.action":
+		if e.ComplexityRoot.AuditEvent.Action == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Action(childComplexity), true
+	case "AuditEvent.actorRole":
+		if e.ComplexityRoot.AuditEvent.ActorRole == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ActorRole(childComplexity), true
+	case "AuditEvent.actorSubject":
+		if e.ComplexityRoot.AuditEvent.ActorSubject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.ActorSubject(childComplexity), true
+	case "AuditEvent.after":
+		if e.ComplexityRoot.AuditEvent.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.After(childComplexity), true
+	case "AuditEvent.before":
+		if e.ComplexityRoot.AuditEvent.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.Before(childComplexity), true
+	case "AuditEvent.entityId":
+		if e.ComplexityRoot.AuditEvent.EntityNodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.EntityNodeID(childComplexity), true
+	case "AuditEvent.entityType":
+		if e.ComplexityRoot.AuditEvent.EntityType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.EntityType(childComplexity), true
+	case "AuditEvent.id":
+		if e.ComplexityRoot.AuditEvent.NodeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.NodeID(childComplexity), true
+	case "AuditEvent.occurredAt":
+		if e.ComplexityRoot.AuditEvent.OccurredAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.OccurredAt(childComplexity), true
+	case "AuditEvent.requestId":
+		if e.ComplexityRoot.AuditEvent.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEvent.RequestID(childComplexity), true
+
+	case "AuditEventConnection.edges":
+		if e.ComplexityRoot.AuditEventConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.Edges(childComplexity), true
+	case "AuditEventConnection.nodes":
+		if e.ComplexityRoot.AuditEventConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.Nodes(childComplexity), true
+	case "AuditEventConnection.pageInfo":
+		if e.ComplexityRoot.AuditEventConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.PageInfo(childComplexity), true
+	case "AuditEventConnection.totalCount":
+		if e.ComplexityRoot.AuditEventConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventConnection.TotalCount(childComplexity), true
+
+	case "AuditEventEdge.cursor":
+		if e.ComplexityRoot.AuditEventEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Cursor(childComplexity), true
+	case "AuditEventEdge.node":
+		if e.ComplexityRoot.AuditEventEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEventEdge.Node(childComplexity), true
 
 	case "BenefitScheme.code":
 		if e.ComplexityRoot.BenefitScheme.Code == nil {
@@ -1461,6 +1598,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ProvinceQuota.Quota(childComplexity), true
 
+	case "Query.auditEvents":
+		if e.ComplexityRoot.Query.AuditEvents == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditEvents_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditEvents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*db.AuditEventFilter), args["orderBy"].(*db.AuditEventOrder)), true
 	case "Query.benefitSchemes":
 		if e.ComplexityRoot.Query.BenefitSchemes == nil {
 			break
@@ -1629,6 +1777,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.TrainingSessions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*db.TrainingSessionFilter), args["orderBy"].(*db.TrainingSessionOrder)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 	case "Query.wave":
 		if e.ComplexityRoot.Query.Wave == nil {
 			break
@@ -1818,6 +1972,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Venue.Type(childComplexity), true
 
+	case "Viewer.anonymous":
+		if e.ComplexityRoot.Viewer.Anonymous == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Anonymous(childComplexity), true
+	case "Viewer.participant":
+		if e.ComplexityRoot.Viewer.Participant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Participant(childComplexity), true
+	case "Viewer.personalDataMasked":
+		if e.ComplexityRoot.Viewer.PersonalDataMasked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.PersonalDataMasked(childComplexity), true
+	case "Viewer.platform":
+		if e.ComplexityRoot.Viewer.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Platform(childComplexity), true
+	case "Viewer.provider":
+		if e.ComplexityRoot.Viewer.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Provider(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+	case "Viewer.subject":
+		if e.ComplexityRoot.Viewer.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Subject(childComplexity), true
+
 	case "Wave.applicantCount":
 		if e.ComplexityRoot.Wave.ApplicantCount == nil {
 			break
@@ -1938,6 +2135,8 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AuditEventFilter", ec.unmarshalInputAuditEventFilter),
+			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
 			graphql.NewInputUnmarshaler("CourseFilter", ec.unmarshalInputCourseFilter),
 			graphql.NewInputUnmarshaler("CourseOrder", ec.unmarshalInputCourseOrder),
 			graphql.NewInputUnmarshaler("EnrollmentFilter", ec.unmarshalInputEnrollmentFilter),
@@ -2184,6 +2383,25 @@ type Query {
 
   "Verifies a certificate (sertifikat) by its public number. Anyone may call it. Null when no certificate has that number."
   certificate("The certificate's public number, as printed on it." number: String!): Certificate
+
+  "Who is calling, and with which role."
+  viewer: Viewer!
+
+  "The audit trail of every change. Administrators only."
+  auditEvents(
+    "Returns the first n events after ` + "`" + `after` + "`" + ` (at most 100)."
+    first: Int
+    "Returns the events after this cursor."
+    after: String
+    "Returns the last n events before ` + "`" + `before` + "`" + ` (at most 100)."
+    last: Int
+    "Returns the events before this cursor."
+    before: String
+    "Which events to return."
+    filter: AuditEventFilter
+    "The order of the events; by ID ascending when omitted."
+    orderBy: AuditEventOrder
+  ): AuditEventConnection!
 }
 
 "Information about a page of a connection."
@@ -3342,6 +3560,117 @@ type Placement implements Node {
   "When its status last changed."
   updatedAt: Time!
 }
+
+"What a caller may do, from the role its bearer token names."
+enum Role {
+  "Program management office (PMO): everything, personal data in clear."
+  ADMIN
+  "Analysts and dashboards: every read and aggregate, personal data masked."
+  ANALYST
+  "A training provider: its own courses, sessions and their enrollments."
+  PROVIDER
+  "A digital platform: its own listings and the purchases made through it."
+  PLATFORM
+  "A participant: their own record and what hangs from it."
+  PARTICIPANT
+}
+
+"Who is calling, as the bearer token proves it."
+type Viewer {
+  "True when the request carried no token: the public catalogue and certificate checks only."
+  anonymous: Boolean!
+  "The caller's role; null when anonymous."
+  role: Role
+  "The token's subject (` + "`" + `sub` + "`" + `); null when anonymous."
+  subject: String
+  "The participant the caller is, for the PARTICIPANT role."
+  participant: Participant
+  "The provider the caller acts for, for the PROVIDER role."
+  provider: Provider
+  "The platform the caller acts for, for the PLATFORM role."
+  platform: Platform
+  "Whether other people's NIK, KK, phone, e-mail, card and account numbers reach this caller masked (for example ` + "`" + `3201********0001` + "`" + `)."
+  personalDataMasked: Boolean!
+}
+
+"A JSON object."
+scalar JSON
+
+"A record of one change: who made it, what changed, when, and the entity before and after. Corruption watchdogs read this trail."
+type AuditEvent implements Node {
+  "The global ID."
+  id: ID!
+  "When the change happened."
+  occurredAt: Time!
+  "The token subject of who made the change."
+  actorSubject: String!
+  "The role of who made the change."
+  actorRole: String!
+  "What was done, named after the mutation, for example ` + "`" + `purchaseTraining` + "`" + `."
+  action: String!
+  "The type of the entity changed, for example ` + "`" + `Enrollment` + "`" + `."
+  entityType: String!
+  "The global ID of the entity changed, when it has one."
+  entityId: ID
+  "The entity before the change; null when it was created."
+  before: JSON
+  "The entity after the change; null when it was deleted."
+  after: JSON
+  "The id of the request that made the change, as in the server's logs."
+  requestId: String!
+}
+
+"A page of audit events."
+type AuditEventConnection {
+  "The events of the page with their cursors."
+  edges: [AuditEventEdge!]!
+  "The events of the page."
+  nodes: [AuditEvent!]!
+  "Where the page lies in the list."
+  pageInfo: PageInfo!
+  "How many events the filter selects, across all pages."
+  totalCount: Int!
+}
+
+"An audit event and its cursor."
+type AuditEventEdge {
+  "The cursor of the event, for ` + "`" + `after` + "`" + ` and ` + "`" + `before` + "`" + `."
+  cursor: String!
+  "The event."
+  node: AuditEvent!
+}
+
+"Which audit events to return. Fields combine with AND."
+input AuditEventFilter {
+  "Events of any of these actions."
+  action: [String!]
+  "Events about entities of any of these types."
+  entityType: [String!]
+  "Events about this entity."
+  entityId: ID
+  "Events made by this token subject."
+  actorSubject: String
+  "Events on or after this day."
+  occurredFrom: Date
+  "Events on or before this day."
+  occurredTo: Date
+}
+
+"What audit events can be ordered by."
+enum AuditEventOrderField {
+  "The order in which events were recorded."
+  ID
+  "The time of the change."
+  OCCURRED_AT
+}
+
+"An ordering of audit events. Ties are broken by ID in the same direction."
+input AuditEventOrder {
+  "The field to order by."
+  field: AuditEventOrderField!
+  "The direction."
+  direction: OrderDirection! = ASC
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3349,6 +3678,56 @@ var parsedSchema = gqlparser.MustLoadSchema(sources...)
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_AuditEvent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_AuditEvent_id(ctx, field)
+	case "occurredAt":
+		return ec.fieldContext_AuditEvent_occurredAt(ctx, field)
+	case "actorSubject":
+		return ec.fieldContext_AuditEvent_actorSubject(ctx, field)
+	case "actorRole":
+		return ec.fieldContext_AuditEvent_actorRole(ctx, field)
+	case "action":
+		return ec.fieldContext_AuditEvent_action(ctx, field)
+	case "entityType":
+		return ec.fieldContext_AuditEvent_entityType(ctx, field)
+	case "entityId":
+		return ec.fieldContext_AuditEvent_entityId(ctx, field)
+	case "before":
+		return ec.fieldContext_AuditEvent_before(ctx, field)
+	case "after":
+		return ec.fieldContext_AuditEvent_after(ctx, field)
+	case "requestId":
+		return ec.fieldContext_AuditEvent_requestId(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEvent", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_AuditEventConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_AuditEventConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEventConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEventConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEventEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEventEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEventEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEventEdge", field.Name)
+}
 
 func (ec *executionContext) childFields_BenefitScheme(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -3918,6 +4297,26 @@ func (ec *executionContext) childFields_Venue(ctx context.Context, field graphql
 		return ec.fieldContext_Venue_province(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Venue", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "anonymous":
+		return ec.fieldContext_Viewer_anonymous(ctx, field)
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	case "subject":
+		return ec.fieldContext_Viewer_subject(ctx, field)
+	case "participant":
+		return ec.fieldContext_Viewer_participant(ctx, field)
+	case "provider":
+		return ec.fieldContext_Viewer_provider(ctx, field)
+	case "platform":
+		return ec.fieldContext_Viewer_platform(ctx, field)
+	case "personalDataMasked":
+		return ec.fieldContext_Viewer_personalDataMasked(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields_Wave(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -40,6 +39,7 @@ type Loaders struct {
 	PaymentByID       *dataloadgen.Loader[int64, *db.Payment]
 	PayoutAccountByID *dataloadgen.Loader[int64, *db.PayoutAccount]
 	PlacementByID     *dataloadgen.Loader[int64, *db.Placement]
+	AuditEventByID    *dataloadgen.Loader[int64, *db.AuditEvent]
 
 	CourseIDByEnrollment        *dataloadgen.Loader[int64, int64]
 	CertificateByEnrollment     *dataloadgen.Loader[int64, *db.Certificate]
@@ -104,6 +104,7 @@ func New(idb bun.IDB, scope db.Scope, wait time.Duration) *Loaders {
 		PaymentByID:       ids(idb, scope, db.FindPaymentsByIDs, opt),
 		PayoutAccountByID: ids(idb, scope, db.FindPayoutAccountsByIDs, opt),
 		PlacementByID:     ids(idb, scope, db.FindPlacementsByIDs, opt),
+		AuditEventByID:    ids(idb, scope, db.FindAuditEventsByIDs, opt),
 
 		SchemeByCode: dataloadgen.NewMappedLoader(func(ctx context.Context, codes []db.SchemeCode) (map[db.SchemeCode]*db.BenefitScheme, error) {
 			all, err := db.FindBenefitSchemes(ctx, idb)
@@ -222,27 +223,17 @@ func counts[F any](idb bun.IDB, scope db.Scope,
 
 type ctxKey struct{}
 
-// Middleware gives every request its own loaders, created by newLoaders.
-func Middleware(newLoaders func(r *http.Request) *Loaders) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := context.WithValue(r.Context(), ctxKey{}, newLoaders(r))
-			next.ServeHTTP(w, r.WithContext(ctx))
-		})
-	}
-}
-
 // With returns a context that carries l.
 func With(ctx context.Context, l *Loaders) context.Context {
 	return context.WithValue(ctx, ctxKey{}, l)
 }
 
-// For returns the loaders of the request in ctx. It panics when the middleware is missing, a
-// wiring mistake that tests catch.
+// For returns the loaders of the operation in ctx. It panics when none were attached, a wiring
+// mistake that tests catch.
 func For(ctx context.Context) *Loaders {
 	l, ok := ctx.Value(ctxKey{}).(*Loaders)
 	if !ok {
-		panic("loader: no loaders in context; wrap the handler with loader.Middleware")
+		panic("loader: no loaders in context; attach them with loader.With for each operation")
 	}
 	return l
 }

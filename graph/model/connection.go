@@ -157,3 +157,28 @@ type IncentiveEdge struct {
 func (c *IncentiveConnection) Edges() []*IncentiveEdge {
 	return edges(&c.Connection, func(cur string, n *db.Incentive) *IncentiveEdge { return &IncentiveEdge{cur, n} })
 }
+
+// AuditEventConnection is a page of audit events.
+type AuditEventConnection struct{ Connection[db.AuditEvent] }
+
+// AuditEventEdge is an audit event and its cursor.
+type AuditEventEdge struct {
+	Cursor string
+	Node   *db.AuditEvent
+}
+
+// Edges returns the page's events with their cursors.
+func (c *AuditEventConnection) Edges() []*AuditEventEdge {
+	return edges(&c.Connection, func(cur string, n *db.AuditEvent) *AuditEventEdge { return &AuditEventEdge{cur, n} })
+}
+
+// Viewer describes the caller.
+type Viewer struct {
+	Anonymous          bool
+	Role               *db.Role
+	Subject            *string
+	PersonalDataMasked bool
+	ParticipantID      int64
+	ProviderID         int64
+	PlatformID         int64
+}
