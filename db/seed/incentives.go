@@ -29,12 +29,12 @@ func (g *gen) linkAccounts(r rng, pi int32) (int32, int64) {
 	}
 	ch := g.pickChannel(r, created)
 	switch x := r.Float64(); {
-	case x < 0.9:
+	case x < 0.88:
 		ai := add(ch, created, acValidated)
 		if g.accounts[ai].status == acValidated {
 			return ai, g.accounts[ai].validated
 		}
-	case x < 0.95:
+	case x < 0.94:
 		// Rejected (not KYC'd); most link another channel later.
 		add(ch, created, acRejected)
 		if r.chance(0.75) {
@@ -133,7 +133,7 @@ func (g *gen) buildIncentives(r rng, pi, first int32, at int64, acct int32, sc *
 }
 
 // failure probabilities per attempt.
-var attemptFails = [4]float64{0, 0.06, 0.3, 0.5}
+var attemptFails = [4]float64{0, 0.08, 0.3, 0.5}
 
 // settle plays the disbursement of one installment up to Now: the batch picks it up one or two
 // working days after it is due, the channel settles one to three working days later, failures are

@@ -419,7 +419,7 @@ func (g *gen) outcome(r rng, e *enrollment, ei int32, first bool) int64 {
 			e.status = enPaid
 		case now < s.end:
 			e.status, e.started = enInProgress, s.start
-		case r.chance(0.92):
+		case r.chance(0.9):
 			e.status, e.started = enCompleted, s.start
 			e.completed = minI64(s.end+r.between(0, 2*hour), now)
 		default:
@@ -440,7 +440,7 @@ func (g *gen) outcome(r rng, e *enrollment, ei int32, first bool) int64 {
 		default:
 			finish = started + r.between(21*day, 45*day)
 		}
-		finishes := r.chance(0.9)
+		finishes := r.chance(0.88)
 		switch {
 		case now < started:
 			e.status = enPaid
@@ -459,7 +459,7 @@ func (g *gen) outcome(r rng, e *enrollment, ei int32, first bool) int64 {
 	g.certs = append(g.certs, certificate{enrollment: ei, issued: minI64(e.completed+r.between(minute, 30*minute), now)})
 	p := 0.72
 	if first {
-		p = 0.9
+		p = 0.86
 	}
 	if !r.chance(p) {
 		return 0

@@ -113,6 +113,13 @@ func Handler(endpoint string, defaultQuery string) http.Handler {
 	return newHandler(distFS(), endpoint, defaultQuery)
 }
 
+// HandlerWithHeaders is Handler with the request headers editor pre-filled with defaultHeaders, a
+// JSON object such as {"Authorization": "Bearer ..."}.
+func HandlerWithHeaders(endpoint, defaultQuery, defaultHeaders string) http.Handler {
+	h := newHandler(distFS(), endpoint, defaultQuery, defaultHeaders)
+	return h
+}
+
 type asset struct {
 	contentType string
 	hash        string // hex content hash, used in URLs and ETags
@@ -126,7 +133,7 @@ type handler struct {
 	etag   string
 }
 
-func newHandler(fsys fs.FS, endpoint, defaultQuery string) *handler {
+func newHandler(fsys fs.FS, endpoint, defaultQuery string, defaultHeaders ...string) *handler {
 	h := &handler{}
 	var buf bytes.Buffer
 	if available(fsys) {
@@ -156,6 +163,9 @@ func newHandler(fsys fs.FS, endpoint, defaultQuery string) *handler {
 			h.assets[name] = a
 		}
 		data := pageData{Title: Title, Config: pageConfig{Endpoint: endpoint, DefaultQuery: defaultQuery}}
+		if len(defaultHeaders) > 0 {
+			data.Config.DefaultHeaders = defaultHeaders[0]
+		}
 		for _, spec := range pageAssets {
 			// Relative URL: resolves to /playground/assets/... from "/".
 			u := strings.TrimPrefix(AssetsPath, "/") + spec.name + "?v=" + h.assets[spec.name].hash
@@ -268,6 +278,8 @@ func acceptsGzip(r *http.Request) bool {
 type pageConfig struct {
 	Endpoint     string `json:"endpoint"`
 	DefaultQuery string `json:"defaultQuery"`
+	// DefaultHeaders pre-fills the headers editor, for example with a development token.
+	DefaultHeaders string `json:"defaultHeaders,omitempty"`
 }
 
 type pageData struct {
@@ -323,6 +335,8 @@ body { overflow: hidden; }
     h(GraphiQL, {
       fetcher: fetcher,
       defaultQuery: config.defaultQuery,
+      defaultHeaders: config.defaultHeaders,
+      defaultEditorToolsVisibility: config.defaultHeaders ? "headers" : undefined,
       isHeadersEditorEnabled: true,
       shouldPersistHeaders: false,
       plugins: plugins
