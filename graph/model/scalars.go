@@ -70,3 +70,23 @@ func truncate(s string) string {
 }
 
 var _ = fmt.Sprint
+
+// MarshalTime writes an instant as RFC 3339 in Western Indonesian Time (WIB), the program's zone.
+func MarshalTime(t time.Time) graphql.Marshaler {
+	return graphql.WriterFunc(func(w io.Writer) {
+		_, _ = io.WriteString(w, strconv.Quote(t.In(db.Jakarta).Format(time.RFC3339Nano)))
+	})
+}
+
+// UnmarshalTime reads an RFC 3339 instant. It fails with EINVALID on anything else.
+func UnmarshalTime(v any) (time.Time, error) {
+	s, ok := v.(string)
+	if !ok {
+		return time.Time{}, db.Errorf(db.EINVALID, "Time must be an RFC 3339 string")
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return time.Time{}, db.Errorf(db.EINVALID, "Time must be RFC 3339, for example 2024-05-01T09:00:00+07:00, got %q", truncate(s))
+	}
+	return t, nil
+}
