@@ -217,7 +217,7 @@ func TestUnreachableDatabase(t *testing.T) {
 // TestConfig checks that bad configuration fails fast with the variable's name.
 func TestConfig(t *testing.T) {
 	for _, tc := range []struct{ key, value string }{
-		{"APP_ENV", "staging"}, {"STATEMENT_TIMEOUT", "soon"}, {"DEMO_PARTICIPANTS", "-3"}, {"INTROSPECTION", "maybe"}, {"LOG_LEVEL", "loud"},
+		{"APP_ENV", "staging"}, {"STATEMENT_TIMEOUT", "soon"}, {"AUTH_SECRET", "short"}, {"RATE_LIMIT_WINDOW", "-1s"}, {"DEMO_PARTICIPANTS", "-3"}, {"INTROSPECTION", "maybe"}, {"LOG_LEVEL", "loud"},
 	} {
 		_, err := loadConfig(func(k string) string {
 			if k == tc.key {
@@ -228,6 +228,9 @@ func TestConfig(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tc.key) {
 			t.Errorf("loadConfig(%s=%s) = %v, want an error naming %s", tc.key, tc.value, err, tc.key)
 		}
+	}
+	if _, err := loadConfig(func(k string) string { return map[string]string{"APP_ENV": "production"}[k] }); err == nil || !strings.Contains(err.Error(), "AUTH_SECRET") {
+		t.Errorf("loadConfig(production without a key) = %v, want a refusal naming AUTH_SECRET", err)
 	}
 	cfg, err := loadConfig(func(string) string { return "" })
 	if err != nil || cfg.Port != "8080" || !cfg.Introspection || cfg.DemoParticipants != 5000 {
