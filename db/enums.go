@@ -421,10 +421,11 @@ const (
 	PayoutAccountStatusPending   PayoutAccountStatus = "PENDING"
 	PayoutAccountStatusValidated PayoutAccountStatus = "VALIDATED"
 	PayoutAccountStatusRejected  PayoutAccountStatus = "REJECTED"
+	PayoutAccountStatusReplaced  PayoutAccountStatus = "REPLACED"
 )
 
 // PayoutAccountStatusValues lists every payout account status in declaration order.
-var PayoutAccountStatusValues = []PayoutAccountStatus{PayoutAccountStatusPending, PayoutAccountStatusValidated, PayoutAccountStatusRejected}
+var PayoutAccountStatusValues = []PayoutAccountStatus{PayoutAccountStatusPending, PayoutAccountStatusValidated, PayoutAccountStatusRejected, PayoutAccountStatusReplaced}
 
 // IsValid reports whether e is one of PayoutAccountStatusValues.
 func (e PayoutAccountStatus) IsValid() bool { return isOneOf(e, PayoutAccountStatusValues) }
@@ -728,6 +729,67 @@ func (e AuditEventOrderField) MarshalGQL(w io.Writer) { marshalEnum(w, e) }
 // UnmarshalGQL reads a GraphQL enum value; it fails on a value outside AuditEventOrderFieldValues.
 func (e *AuditEventOrderField) UnmarshalGQL(v any) error {
 	return unmarshalEnum(e, v, "AuditEventOrderField", AuditEventOrderFieldValues)
+}
+
+// UserErrorCode enumerates the user error code values.
+type UserErrorCode string
+
+// The values of UserErrorCode.
+const (
+	UserErrorCodeInvalidInput         UserErrorCode = "INVALID_INPUT"
+	UserErrorCodeInvalidId            UserErrorCode = "INVALID_ID"
+	UserErrorCodeNotFound             UserErrorCode = "NOT_FOUND"
+	UserErrorCodeInvalidNik           UserErrorCode = "INVALID_NIK"
+	UserErrorCodeNikMismatch          UserErrorCode = "NIK_MISMATCH"
+	UserErrorCodeInvalidKk            UserErrorCode = "INVALID_KK"
+	UserErrorCodeAgeOutOfRange        UserErrorCode = "AGE_OUT_OF_RANGE"
+	UserErrorCodeDuplicateNik         UserErrorCode = "DUPLICATE_NIK"
+	UserErrorCodeHouseholdFull        UserErrorCode = "HOUSEHOLD_FULL"
+	UserErrorCodeBlacklisted          UserErrorCode = "BLACKLISTED"
+	UserErrorCodeDuplicateWave        UserErrorCode = "DUPLICATE_WAVE"
+	UserErrorCodeInvalidQuota         UserErrorCode = "INVALID_QUOTA"
+	UserErrorCodeInvalidSchedule      UserErrorCode = "INVALID_SCHEDULE"
+	UserErrorCodeWaveState            UserErrorCode = "WAVE_STATE"
+	UserErrorCodeWaveNotOpen          UserErrorCode = "WAVE_NOT_OPEN"
+	UserErrorCodeAlreadyJoined        UserErrorCode = "ALREADY_JOINED"
+	UserErrorCodeNotEligible          UserErrorCode = "NOT_ELIGIBLE"
+	UserErrorCodeInvalidSeed          UserErrorCode = "INVALID_SEED"
+	UserErrorCodeDuplicateProvider    UserErrorCode = "DUPLICATE_PROVIDER"
+	UserErrorCodeInvalidNib           UserErrorCode = "INVALID_NIB"
+	UserErrorCodeInvalidPrice         UserErrorCode = "INVALID_PRICE"
+	UserErrorCodeDuplicateListing     UserErrorCode = "DUPLICATE_LISTING"
+	UserErrorCodeCapacityExceeded     UserErrorCode = "CAPACITY_EXCEEDED"
+	UserErrorCodeHoursExceeded        UserErrorCode = "HOURS_EXCEEDED"
+	UserErrorCodeSessionOverlap       UserErrorCode = "SESSION_OVERLAP"
+	UserErrorCodeNotActive            UserErrorCode = "NOT_ACTIVE"
+	UserErrorCodePurchaseWindowClosed UserErrorCode = "PURCHASE_WINDOW_CLOSED"
+	UserErrorCodeSessionRequired      UserErrorCode = "SESSION_REQUIRED"
+	UserErrorCodeSessionMismatch      UserErrorCode = "SESSION_MISMATCH"
+	UserErrorCodeSessionFull          UserErrorCode = "SESSION_FULL"
+	UserErrorCodeSessionClosed        UserErrorCode = "SESSION_CLOSED"
+	UserErrorCodeInsufficientBalance  UserErrorCode = "INSUFFICIENT_BALANCE"
+	UserErrorCodeOrderConflict        UserErrorCode = "ORDER_CONFLICT"
+	UserErrorCodeEnrollmentState      UserErrorCode = "ENROLLMENT_STATE"
+	UserErrorCodeNotCompleted         UserErrorCode = "NOT_COMPLETED"
+	UserErrorCodeAlreadyReviewed      UserErrorCode = "ALREADY_REVIEWED"
+	UserErrorCodeInvalidRating        UserErrorCode = "INVALID_RATING"
+	UserErrorCodeInvalidAccount       UserErrorCode = "INVALID_ACCOUNT"
+	UserErrorCodeAccountNameMismatch  UserErrorCode = "ACCOUNT_NAME_MISMATCH"
+	UserErrorCodeIncentiveState       UserErrorCode = "INCENTIVE_STATE"
+)
+
+// UserErrorCodeValues lists every user error code in declaration order.
+var UserErrorCodeValues = []UserErrorCode{UserErrorCodeInvalidInput, UserErrorCodeInvalidId, UserErrorCodeNotFound, UserErrorCodeInvalidNik, UserErrorCodeNikMismatch, UserErrorCodeInvalidKk, UserErrorCodeAgeOutOfRange, UserErrorCodeDuplicateNik, UserErrorCodeHouseholdFull, UserErrorCodeBlacklisted, UserErrorCodeDuplicateWave, UserErrorCodeInvalidQuota, UserErrorCodeInvalidSchedule, UserErrorCodeWaveState, UserErrorCodeWaveNotOpen, UserErrorCodeAlreadyJoined, UserErrorCodeNotEligible, UserErrorCodeInvalidSeed, UserErrorCodeDuplicateProvider, UserErrorCodeInvalidNib, UserErrorCodeInvalidPrice, UserErrorCodeDuplicateListing, UserErrorCodeCapacityExceeded, UserErrorCodeHoursExceeded, UserErrorCodeSessionOverlap, UserErrorCodeNotActive, UserErrorCodePurchaseWindowClosed, UserErrorCodeSessionRequired, UserErrorCodeSessionMismatch, UserErrorCodeSessionFull, UserErrorCodeSessionClosed, UserErrorCodeInsufficientBalance, UserErrorCodeOrderConflict, UserErrorCodeEnrollmentState, UserErrorCodeNotCompleted, UserErrorCodeAlreadyReviewed, UserErrorCodeInvalidRating, UserErrorCodeInvalidAccount, UserErrorCodeAccountNameMismatch, UserErrorCodeIncentiveState}
+
+// IsValid reports whether e is one of UserErrorCodeValues.
+func (e UserErrorCode) IsValid() bool { return isOneOf(e, UserErrorCodeValues) }
+
+// MarshalGQL writes e as a GraphQL enum value.
+func (e UserErrorCode) MarshalGQL(w io.Writer) { marshalEnum(w, e) }
+
+// UnmarshalGQL reads a GraphQL enum value; it fails on a value outside UserErrorCodeValues.
+func (e *UserErrorCode) UnmarshalGQL(v any) error {
+	return unmarshalEnum(e, v, "UserErrorCode", UserErrorCodeValues)
 }
 
 // LedgerKind enumerates the balance ledger entry kind values.

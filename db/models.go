@@ -190,6 +190,7 @@ type TrainingSession struct {
 	VenueRegency      *string               `bun:"venue_regency"`
 	VenueProvinceCode *string               `bun:"venue_province_code"`
 	CancelledAt       *time.Time            `bun:"cancelled_at"`
+	CancelReason      *string               `bun:"cancel_reason"`
 }
 
 // SeatsLeft is the number of seats still for sale.
@@ -305,6 +306,8 @@ type Incentive struct {
 	Channel         *PayoutChannel  `bun:"channel"`
 	PaidAt          *time.Time      `bun:"paid_at"`
 	CreatedAt       time.Time       `bun:"created_at"`
+	// SurveyCompletedAt is when the survey a SURVEY incentive pays for was completed.
+	SurveyCompletedAt *time.Time `bun:"survey_completed_at"`
 }
 
 // Payment is one attempt to pay an incentive, with a snapshot of the account it went to.
@@ -333,6 +336,7 @@ type Placement struct {
 	Employer      string          `bun:"employer"`
 	Position      string          `bun:"position"`
 	Status        PlacementStatus `bun:"status"`
+	StartedOn     *time.Time      `bun:"started_on,type:date"`
 	CreatedAt     time.Time       `bun:"created_at"`
 	UpdatedAt     time.Time       `bun:"updated_at"`
 }

@@ -112,3 +112,11 @@ func FindCourseIDsByEnrollments(ctx context.Context, idb bun.IDB, enrollmentIDs 
 	}
 	return out, nil
 }
+
+var waveApplications = &listSpec[WaveApplication, struct{}]{name: "waveApplications", alias: "wa", table: tablePersonal,
+	id: func(a *WaveApplication) int64 { return a.ID }}
+
+// FindWaveApplicationsByParticipants returns each participant's wave applications, oldest first.
+func FindWaveApplicationsByParticipants(ctx context.Context, idb bun.IDB, scope Scope, participantIDs []int64) (map[int64][]*WaveApplication, error) {
+	return waveApplications.listByColumn(ctx, idb, scope, "participant_id", func(a *WaveApplication) int64 { return a.ParticipantID }, participantIDs)
+}

@@ -78,3 +78,14 @@ func viewerOf(ctx context.Context) *model.Viewer {
 		ParticipantID:      v.ParticipantID, ProviderID: v.ProviderID, PlatformID: v.PlatformID,
 	}
 }
+
+// actorFor returns who makes a change: the viewer's scope and subject, and the request id, for the
+// mutation's authorization and its audit event.
+func actorFor(ctx context.Context) db.Actor {
+	v := auth.FromContext(ctx)
+	a := db.Actor{Scope: v.Scope(), RequestID: RequestID(ctx)}
+	if v != nil {
+		a.Subject = v.Subject
+	}
+	return a
+}

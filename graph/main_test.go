@@ -158,3 +158,29 @@ func gid(typ string, id int64) string { return db.IntNodeID(typ, id).String() }
 var t0 = context.Background()
 
 func jsonUnmarshal(b []byte, out any) error { return json.Unmarshal(b, out) }
+
+// dataTables are the tables a mutation may write; rowCounts snapshots them so that a refused
+// mutation can be shown to have written nothing.
+var dataTables = []string{"waves", "wave_province_quotas", "households", "participants", "blacklist", "wave_applications",
+	"platforms", "providers", "courses", "course_listings", "training_sessions", "enrollments", "balance_ledger",
+	"certificates", "reviews", "payout_accounts", "incentive_schedules", "incentives", "payments", "placements", "audit_events"}
+
+// rowCounts returns the number of rows of every data table.
+func (a *api) rowCounts() map[string]int {
+	a.t.Helper()
+	out := make(map[string]int, len(dataTables))
+	for _, table := range dataTables {
+		out[table] = a.count("SELECT count(*) FROM " + table)
+	}
+	return out
+}
+
+// mustBeUnchanged fails when any table's row count differs from before.
+func (a *api) mustBeUnchanged(before map[string]int) {
+	a.t.Helper()
+	for table, n := range a.rowCounts() {
+		if n != before[table] {
+			a.t.Errorf("%s has %d rows, want %d: a refused mutation wrote", table, n, before[table])
+		}
+	}
+}

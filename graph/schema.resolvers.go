@@ -91,6 +91,82 @@ func (r *incentiveResolver) Payments(ctx context.Context, obj *db.Incentive) ([]
 	return loader.List(ctx, loader.For(ctx).PaymentsByIncentive, obj.ID)
 }
 
+func (r *mutationResolver) RegisterParticipant(ctx context.Context, input db.RegisterParticipantInput) (*db.RegisterParticipantPayload, error) {
+	return db.RegisterParticipant(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) CreateWave(ctx context.Context, input db.CreateWaveInput) (*db.CreateWavePayload, error) {
+	return db.CreateWave(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) OpenWave(ctx context.Context, input db.OpenWaveInput) (*db.OpenWavePayload, error) {
+	return db.OpenWave(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) CloseWave(ctx context.Context, input db.CloseWaveInput) (*db.CloseWavePayload, error) {
+	return db.CloseWave(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) JoinWave(ctx context.Context, input db.JoinWaveInput) (*db.JoinWavePayload, error) {
+	return db.JoinWave(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) DrawWave(ctx context.Context, input db.DrawWaveInput) (*db.DrawWavePayload, error) {
+	return db.DrawWave(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) CreateProvider(ctx context.Context, input db.CreateProviderInput) (*db.CreateProviderPayload, error) {
+	return db.CreateProvider(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) CreateCourse(ctx context.Context, input db.CreateCourseInput) (*db.CreateCoursePayload, error) {
+	return db.CreateCourse(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) ListCourse(ctx context.Context, input db.ListCourseInput) (*db.ListCoursePayload, error) {
+	return db.ListCourse(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) ScheduleTrainingSession(ctx context.Context, input db.ScheduleTrainingSessionInput) (*db.ScheduleTrainingSessionPayload, error) {
+	return db.ScheduleTrainingSession(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) PurchaseTraining(ctx context.Context, input db.PurchaseTrainingInput) (*db.PurchaseTrainingPayload, error) {
+	return db.PurchaseTraining(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) CancelTrainingSession(ctx context.Context, input db.CancelTrainingSessionInput) (*db.CancelTrainingSessionPayload, error) {
+	return db.CancelTrainingSession(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) CompleteTraining(ctx context.Context, input db.CompleteTrainingInput) (*db.CompleteTrainingPayload, error) {
+	return db.CompleteTraining(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) SubmitReview(ctx context.Context, input db.SubmitReviewInput) (*db.SubmitReviewPayload, error) {
+	return db.SubmitReview(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) LinkPayoutAccount(ctx context.Context, input db.LinkPayoutAccountInput) (*db.LinkPayoutAccountPayload, error) {
+	return db.LinkPayoutAccount(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) DisburseIncentives(ctx context.Context, input db.DisburseIncentivesInput) (*db.DisburseIncentivesPayload, error) {
+	return db.DisburseIncentives(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) CompleteSurvey(ctx context.Context, input db.CompleteSurveyInput) (*db.CompleteSurveyPayload, error) {
+	return db.CompleteSurvey(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) RevokeLapsedParticipants(ctx context.Context, input db.RevokeLapsedParticipantsInput) (*db.RevokeLapsedParticipantsPayload, error) {
+	return db.RevokeLapsedParticipants(ctx, r.DB, actorFor(ctx), input)
+}
+
+func (r *mutationResolver) RecordPlacement(ctx context.Context, input db.RecordPlacementInput) (*db.RecordPlacementPayload, error) {
+	return db.RecordPlacement(ctx, r.DB, actorFor(ctx), input)
+}
+
 func (r *participantResolver) Province(ctx context.Context, obj *db.Participant) (*db.Province, error) {
 	return loader.Required(ctx, loader.For(ctx).ProvinceByCode, obj.ProvinceCode)
 }
@@ -118,6 +194,10 @@ func (r *participantResolver) PayoutAccounts(ctx context.Context, obj *db.Partic
 
 func (r *participantResolver) Placements(ctx context.Context, obj *db.Participant) ([]*db.Placement, error) {
 	return loader.List(ctx, loader.For(ctx).PlacementsByParticipant, obj.ID)
+}
+
+func (r *participantResolver) WaveApplications(ctx context.Context, obj *db.Participant) ([]*db.WaveApplication, error) {
+	return loader.List(ctx, loader.For(ctx).WaveApplicationsByParticipant, obj.ID)
 }
 
 func (r *paymentResolver) Incentive(ctx context.Context, obj *db.Payment) (*db.Incentive, error) {
@@ -303,6 +383,10 @@ func (r *waveResolver) DrawSeed(ctx context.Context, obj *db.Wave) (*string, err
 	return &s, nil
 }
 
+func (r *waveApplicationResolver) Wave(ctx context.Context, obj *db.WaveApplication) (*db.Wave, error) {
+	return loader.Required(ctx, loader.For(ctx).WaveByID, obj.WaveID)
+}
+
 func (r *Resolver) Certificate() generated.CertificateResolver { return &certificateResolver{r} }
 
 func (r *Resolver) Course() generated.CourseResolver { return &courseResolver{r} }
@@ -312,6 +396,8 @@ func (r *Resolver) CourseListing() generated.CourseListingResolver { return &cou
 func (r *Resolver) Enrollment() generated.EnrollmentResolver { return &enrollmentResolver{r} }
 
 func (r *Resolver) Incentive() generated.IncentiveResolver { return &incentiveResolver{r} }
+
+func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) Participant() generated.ParticipantResolver { return &participantResolver{r} }
 
@@ -337,12 +423,17 @@ func (r *Resolver) Viewer() generated.ViewerResolver { return &viewerResolver{r}
 
 func (r *Resolver) Wave() generated.WaveResolver { return &waveResolver{r} }
 
+func (r *Resolver) WaveApplication() generated.WaveApplicationResolver {
+	return &waveApplicationResolver{r}
+}
+
 type (
 	certificateResolver     struct{ *Resolver }
 	courseResolver          struct{ *Resolver }
 	courseListingResolver   struct{ *Resolver }
 	enrollmentResolver      struct{ *Resolver }
 	incentiveResolver       struct{ *Resolver }
+	mutationResolver        struct{ *Resolver }
 	participantResolver     struct{ *Resolver }
 	paymentResolver         struct{ *Resolver }
 	placementResolver       struct{ *Resolver }
@@ -354,4 +445,5 @@ type (
 	venueResolver           struct{ *Resolver }
 	viewerResolver          struct{ *Resolver }
 	waveResolver            struct{ *Resolver }
+	waveApplicationResolver struct{ *Resolver }
 )

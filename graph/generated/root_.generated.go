@@ -27,6 +27,7 @@ type ResolverRoot interface {
 	CourseListing() CourseListingResolver
 	Enrollment() EnrollmentResolver
 	Incentive() IncentiveResolver
+	Mutation() MutationResolver
 	Participant() ParticipantResolver
 	Payment() PaymentResolver
 	Placement() PlacementResolver
@@ -38,6 +39,7 @@ type ResolverRoot interface {
 	Venue() VenueResolver
 	Viewer() ViewerResolver
 	Wave() WaveResolver
+	WaveApplication() WaveApplicationResolver
 }
 
 type DirectiveRoot struct {
@@ -85,12 +87,34 @@ type ComplexityRoot struct {
 		TrainingBalance       func(childComplexity int) int
 	}
 
+	CancelTrainingSessionPayload struct {
+		RefundedCount func(childComplexity int) int
+		Session       func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
+	}
+
 	Certificate struct {
 		Course     func(childComplexity int) int
 		Enrollment func(childComplexity int) int
 		IssuedAt   func(childComplexity int) int
 		NodeID     func(childComplexity int) int
 		Number     func(childComplexity int) int
+	}
+
+	CloseWavePayload struct {
+		UserErrors func(childComplexity int) int
+		Wave       func(childComplexity int) int
+	}
+
+	CompleteSurveyPayload struct {
+		Incentive  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	CompleteTrainingPayload struct {
+		Certificate func(childComplexity int) int
+		Enrollment  func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
 	}
 
 	Course struct {
@@ -131,6 +155,36 @@ type ComplexityRoot struct {
 		Price    func(childComplexity int) int
 	}
 
+	CreateCoursePayload struct {
+		Course     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	CreateProviderPayload struct {
+		Provider   func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	CreateWavePayload struct {
+		UserErrors func(childComplexity int) int
+		Wave       func(childComplexity int) int
+	}
+
+	DisburseIncentivesPayload struct {
+		BatchCount  func(childComplexity int) int
+		FailedCount func(childComplexity int) int
+		PaidCount   func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+	}
+
+	DrawWavePayload struct {
+		IneligibleCount  func(childComplexity int) int
+		NotSelectedCount func(childComplexity int) int
+		SelectedCount    func(childComplexity int) int
+		UserErrors       func(childComplexity int) int
+		Wave             func(childComplexity int) int
+	}
+
 	Enrollment struct {
 		Certificate func(childComplexity int) int
 		CompletedAt func(childComplexity int) int
@@ -163,16 +217,17 @@ type ComplexityRoot struct {
 	}
 
 	Incentive struct {
-		Amount      func(childComplexity int) int
-		Channel     func(childComplexity int) int
-		DueOn       func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		NodeID      func(childComplexity int) int
-		PaidAt      func(childComplexity int) int
-		Participant func(childComplexity int) int
-		Payments    func(childComplexity int) int
-		Sequence    func(childComplexity int) int
-		Status      func(childComplexity int) int
+		Amount            func(childComplexity int) int
+		Channel           func(childComplexity int) int
+		DueOn             func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		NodeID            func(childComplexity int) int
+		PaidAt            func(childComplexity int) int
+		Participant       func(childComplexity int) int
+		Payments          func(childComplexity int) int
+		Sequence          func(childComplexity int) int
+		Status            func(childComplexity int) int
+		SurveyCompletedAt func(childComplexity int) int
 	}
 
 	IncentiveConnection struct {
@@ -185,6 +240,49 @@ type ComplexityRoot struct {
 	IncentiveEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	JoinWavePayload struct {
+		Participant func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+		Wave        func(childComplexity int) int
+	}
+
+	LinkPayoutAccountPayload struct {
+		PayoutAccount func(childComplexity int) int
+		UserErrors    func(childComplexity int) int
+	}
+
+	ListCoursePayload struct {
+		Listing    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	Mutation struct {
+		CancelTrainingSession    func(childComplexity int, input db.CancelTrainingSessionInput) int
+		CloseWave                func(childComplexity int, input db.CloseWaveInput) int
+		CompleteSurvey           func(childComplexity int, input db.CompleteSurveyInput) int
+		CompleteTraining         func(childComplexity int, input db.CompleteTrainingInput) int
+		CreateCourse             func(childComplexity int, input db.CreateCourseInput) int
+		CreateProvider           func(childComplexity int, input db.CreateProviderInput) int
+		CreateWave               func(childComplexity int, input db.CreateWaveInput) int
+		DisburseIncentives       func(childComplexity int, input db.DisburseIncentivesInput) int
+		DrawWave                 func(childComplexity int, input db.DrawWaveInput) int
+		JoinWave                 func(childComplexity int, input db.JoinWaveInput) int
+		LinkPayoutAccount        func(childComplexity int, input db.LinkPayoutAccountInput) int
+		ListCourse               func(childComplexity int, input db.ListCourseInput) int
+		OpenWave                 func(childComplexity int, input db.OpenWaveInput) int
+		PurchaseTraining         func(childComplexity int, input db.PurchaseTrainingInput) int
+		RecordPlacement          func(childComplexity int, input db.RecordPlacementInput) int
+		RegisterParticipant      func(childComplexity int, input db.RegisterParticipantInput) int
+		RevokeLapsedParticipants func(childComplexity int, input db.RevokeLapsedParticipantsInput) int
+		ScheduleTrainingSession  func(childComplexity int, input db.ScheduleTrainingSessionInput) int
+		SubmitReview             func(childComplexity int, input db.SubmitReviewInput) int
+	}
+
+	OpenWavePayload struct {
+		UserErrors func(childComplexity int) int
+		Wave       func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -220,6 +318,7 @@ type ComplexityRoot struct {
 		SelectedAt       func(childComplexity int) int
 		Status           func(childComplexity int) int
 		Wave             func(childComplexity int) int
+		WaveApplications func(childComplexity int) int
 	}
 
 	ParticipantConnection struct {
@@ -266,6 +365,7 @@ type ComplexityRoot struct {
 		NodeID      func(childComplexity int) int
 		Participant func(childComplexity int) int
 		Position    func(childComplexity int) int
+		StartedOn   func(childComplexity int) int
 		Status      func(childComplexity int) int
 		UpdatedAt   func(childComplexity int) int
 	}
@@ -313,6 +413,12 @@ type ComplexityRoot struct {
 		Quota    func(childComplexity int) int
 	}
 
+	PurchaseTrainingPayload struct {
+		Enrollment  func(childComplexity int) int
+		Participant func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+	}
+
 	Query struct {
 		AuditEvents      func(childComplexity int, first *int, after *string, last *int, before *string, filter *db.AuditEventFilter, orderBy *db.AuditEventOrder) int
 		BenefitSchemes   func(childComplexity int) int
@@ -337,6 +443,16 @@ type ComplexityRoot struct {
 		Waves            func(childComplexity int, first *int, after *string, last *int, before *string, filter *db.WaveFilter, orderBy *db.WaveOrder) int
 	}
 
+	RecordPlacementPayload struct {
+		Placement  func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	RegisterParticipantPayload struct {
+		Participant func(childComplexity int) int
+		UserErrors  func(childComplexity int) int
+	}
+
 	Review struct {
 		Body       func(childComplexity int) int
 		Course     func(childComplexity int) int
@@ -346,17 +462,35 @@ type ComplexityRoot struct {
 		Rating     func(childComplexity int) int
 	}
 
+	RevokeLapsedParticipantsPayload struct {
+		RevokedCount func(childComplexity int) int
+		UserErrors   func(childComplexity int) int
+	}
+
+	ScheduleTrainingSessionPayload struct {
+		Session    func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
+	SubmitReviewPayload struct {
+		Incentives func(childComplexity int) int
+		Review     func(childComplexity int) int
+		UserErrors func(childComplexity int) int
+	}
+
 	TrainingSession struct {
-		Capacity    func(childComplexity int) int
-		Course      func(childComplexity int) int
-		EndsAt      func(childComplexity int) int
-		Enrollments func(childComplexity int, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) int
-		NodeID      func(childComplexity int) int
-		SeatsLeft   func(childComplexity int) int
-		SeatsTaken  func(childComplexity int) int
-		StartsAt    func(childComplexity int) int
-		Status      func(childComplexity int) int
-		Venue       func(childComplexity int) int
+		CancelReason func(childComplexity int) int
+		CancelledAt  func(childComplexity int) int
+		Capacity     func(childComplexity int) int
+		Course       func(childComplexity int) int
+		EndsAt       func(childComplexity int) int
+		Enrollments  func(childComplexity int, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) int
+		NodeID       func(childComplexity int) int
+		SeatsLeft    func(childComplexity int) int
+		SeatsTaken   func(childComplexity int) int
+		StartsAt     func(childComplexity int) int
+		Status       func(childComplexity int) int
+		Venue        func(childComplexity int) int
 	}
 
 	TrainingSessionConnection struct {
@@ -369,6 +503,12 @@ type ComplexityRoot struct {
 	TrainingSessionEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	UserError struct {
+		Code    func(childComplexity int) int
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
 	}
 
 	Venue struct {
@@ -401,6 +541,13 @@ type ComplexityRoot struct {
 		Scheme         func(childComplexity int) int
 		SelectedCount  func(childComplexity int) int
 		Status         func(childComplexity int) int
+	}
+
+	WaveApplication struct {
+		AppliedAt func(childComplexity int) int
+		DecidedAt func(childComplexity int) int
+		Status    func(childComplexity int) int
+		Wave      func(childComplexity int) int
 	}
 
 	WaveConnection struct {
@@ -608,6 +755,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.BenefitScheme.TrainingBalance(childComplexity), true
 
+	case "CancelTrainingSessionPayload.refundedCount":
+		if e.ComplexityRoot.CancelTrainingSessionPayload.RefundedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelTrainingSessionPayload.RefundedCount(childComplexity), true
+	case "CancelTrainingSessionPayload.session":
+		if e.ComplexityRoot.CancelTrainingSessionPayload.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelTrainingSessionPayload.Session(childComplexity), true
+	case "CancelTrainingSessionPayload.userErrors":
+		if e.ComplexityRoot.CancelTrainingSessionPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CancelTrainingSessionPayload.UserErrors(childComplexity), true
+
 	case "Certificate.course":
 		if e.ComplexityRoot.Certificate.Course == nil {
 			break
@@ -638,6 +804,51 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Certificate.Number(childComplexity), true
+
+	case "CloseWavePayload.userErrors":
+		if e.ComplexityRoot.CloseWavePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseWavePayload.UserErrors(childComplexity), true
+	case "CloseWavePayload.wave":
+		if e.ComplexityRoot.CloseWavePayload.Wave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CloseWavePayload.Wave(childComplexity), true
+
+	case "CompleteSurveyPayload.incentive":
+		if e.ComplexityRoot.CompleteSurveyPayload.Incentive == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteSurveyPayload.Incentive(childComplexity), true
+	case "CompleteSurveyPayload.userErrors":
+		if e.ComplexityRoot.CompleteSurveyPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteSurveyPayload.UserErrors(childComplexity), true
+
+	case "CompleteTrainingPayload.certificate":
+		if e.ComplexityRoot.CompleteTrainingPayload.Certificate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteTrainingPayload.Certificate(childComplexity), true
+	case "CompleteTrainingPayload.enrollment":
+		if e.ComplexityRoot.CompleteTrainingPayload.Enrollment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteTrainingPayload.Enrollment(childComplexity), true
+	case "CompleteTrainingPayload.userErrors":
+		if e.ComplexityRoot.CompleteTrainingPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CompleteTrainingPayload.UserErrors(childComplexity), true
 
 	case "Course.category":
 		if e.ComplexityRoot.Course.Category == nil {
@@ -808,6 +1019,101 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CourseListing.Price(childComplexity), true
+
+	case "CreateCoursePayload.course":
+		if e.ComplexityRoot.CreateCoursePayload.Course == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateCoursePayload.Course(childComplexity), true
+	case "CreateCoursePayload.userErrors":
+		if e.ComplexityRoot.CreateCoursePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateCoursePayload.UserErrors(childComplexity), true
+
+	case "CreateProviderPayload.provider":
+		if e.ComplexityRoot.CreateProviderPayload.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateProviderPayload.Provider(childComplexity), true
+	case "CreateProviderPayload.userErrors":
+		if e.ComplexityRoot.CreateProviderPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateProviderPayload.UserErrors(childComplexity), true
+
+	case "CreateWavePayload.userErrors":
+		if e.ComplexityRoot.CreateWavePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateWavePayload.UserErrors(childComplexity), true
+	case "CreateWavePayload.wave":
+		if e.ComplexityRoot.CreateWavePayload.Wave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CreateWavePayload.Wave(childComplexity), true
+
+	case "DisburseIncentivesPayload.batchCount":
+		if e.ComplexityRoot.DisburseIncentivesPayload.BatchCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisburseIncentivesPayload.BatchCount(childComplexity), true
+	case "DisburseIncentivesPayload.failedCount":
+		if e.ComplexityRoot.DisburseIncentivesPayload.FailedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisburseIncentivesPayload.FailedCount(childComplexity), true
+	case "DisburseIncentivesPayload.paidCount":
+		if e.ComplexityRoot.DisburseIncentivesPayload.PaidCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisburseIncentivesPayload.PaidCount(childComplexity), true
+	case "DisburseIncentivesPayload.userErrors":
+		if e.ComplexityRoot.DisburseIncentivesPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DisburseIncentivesPayload.UserErrors(childComplexity), true
+
+	case "DrawWavePayload.ineligibleCount":
+		if e.ComplexityRoot.DrawWavePayload.IneligibleCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawWavePayload.IneligibleCount(childComplexity), true
+	case "DrawWavePayload.notSelectedCount":
+		if e.ComplexityRoot.DrawWavePayload.NotSelectedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawWavePayload.NotSelectedCount(childComplexity), true
+	case "DrawWavePayload.selectedCount":
+		if e.ComplexityRoot.DrawWavePayload.SelectedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawWavePayload.SelectedCount(childComplexity), true
+	case "DrawWavePayload.userErrors":
+		if e.ComplexityRoot.DrawWavePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawWavePayload.UserErrors(childComplexity), true
+	case "DrawWavePayload.wave":
+		if e.ComplexityRoot.DrawWavePayload.Wave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DrawWavePayload.Wave(childComplexity), true
 
 	case "Enrollment.certificate":
 		if e.ComplexityRoot.Enrollment.Certificate == nil {
@@ -1004,6 +1310,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Incentive.Status(childComplexity), true
+	case "Incentive.surveyCompletedAt":
+		if e.ComplexityRoot.Incentive.SurveyCompletedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Incentive.SurveyCompletedAt(childComplexity), true
 
 	case "IncentiveConnection.edges":
 		if e.ComplexityRoot.IncentiveConnection.Edges == nil {
@@ -1042,6 +1354,274 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IncentiveEdge.Node(childComplexity), true
+
+	case "JoinWavePayload.participant":
+		if e.ComplexityRoot.JoinWavePayload.Participant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JoinWavePayload.Participant(childComplexity), true
+	case "JoinWavePayload.userErrors":
+		if e.ComplexityRoot.JoinWavePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JoinWavePayload.UserErrors(childComplexity), true
+	case "JoinWavePayload.wave":
+		if e.ComplexityRoot.JoinWavePayload.Wave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.JoinWavePayload.Wave(childComplexity), true
+
+	case "LinkPayoutAccountPayload.payoutAccount":
+		if e.ComplexityRoot.LinkPayoutAccountPayload.PayoutAccount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkPayoutAccountPayload.PayoutAccount(childComplexity), true
+	case "LinkPayoutAccountPayload.userErrors":
+		if e.ComplexityRoot.LinkPayoutAccountPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LinkPayoutAccountPayload.UserErrors(childComplexity), true
+
+	case "ListCoursePayload.listing":
+		if e.ComplexityRoot.ListCoursePayload.Listing == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListCoursePayload.Listing(childComplexity), true
+	case "ListCoursePayload.userErrors":
+		if e.ComplexityRoot.ListCoursePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListCoursePayload.UserErrors(childComplexity), true
+
+	case "Mutation.cancelTrainingSession":
+		if e.ComplexityRoot.Mutation.CancelTrainingSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_cancelTrainingSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CancelTrainingSession(childComplexity, args["input"].(db.CancelTrainingSessionInput)), true
+	case "Mutation.closeWave":
+		if e.ComplexityRoot.Mutation.CloseWave == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_closeWave_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CloseWave(childComplexity, args["input"].(db.CloseWaveInput)), true
+	case "Mutation.completeSurvey":
+		if e.ComplexityRoot.Mutation.CompleteSurvey == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeSurvey_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteSurvey(childComplexity, args["input"].(db.CompleteSurveyInput)), true
+	case "Mutation.completeTraining":
+		if e.ComplexityRoot.Mutation.CompleteTraining == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_completeTraining_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CompleteTraining(childComplexity, args["input"].(db.CompleteTrainingInput)), true
+	case "Mutation.createCourse":
+		if e.ComplexityRoot.Mutation.CreateCourse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createCourse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateCourse(childComplexity, args["input"].(db.CreateCourseInput)), true
+	case "Mutation.createProvider":
+		if e.ComplexityRoot.Mutation.CreateProvider == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createProvider_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateProvider(childComplexity, args["input"].(db.CreateProviderInput)), true
+	case "Mutation.createWave":
+		if e.ComplexityRoot.Mutation.CreateWave == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_createWave_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.CreateWave(childComplexity, args["input"].(db.CreateWaveInput)), true
+	case "Mutation.disburseIncentives":
+		if e.ComplexityRoot.Mutation.DisburseIncentives == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_disburseIncentives_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DisburseIncentives(childComplexity, args["input"].(db.DisburseIncentivesInput)), true
+	case "Mutation.drawWave":
+		if e.ComplexityRoot.Mutation.DrawWave == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_drawWave_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.DrawWave(childComplexity, args["input"].(db.DrawWaveInput)), true
+	case "Mutation.joinWave":
+		if e.ComplexityRoot.Mutation.JoinWave == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_joinWave_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.JoinWave(childComplexity, args["input"].(db.JoinWaveInput)), true
+	case "Mutation.linkPayoutAccount":
+		if e.ComplexityRoot.Mutation.LinkPayoutAccount == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_linkPayoutAccount_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.LinkPayoutAccount(childComplexity, args["input"].(db.LinkPayoutAccountInput)), true
+	case "Mutation.listCourse":
+		if e.ComplexityRoot.Mutation.ListCourse == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_listCourse_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ListCourse(childComplexity, args["input"].(db.ListCourseInput)), true
+	case "Mutation.openWave":
+		if e.ComplexityRoot.Mutation.OpenWave == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_openWave_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.OpenWave(childComplexity, args["input"].(db.OpenWaveInput)), true
+	case "Mutation.purchaseTraining":
+		if e.ComplexityRoot.Mutation.PurchaseTraining == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_purchaseTraining_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.PurchaseTraining(childComplexity, args["input"].(db.PurchaseTrainingInput)), true
+	case "Mutation.recordPlacement":
+		if e.ComplexityRoot.Mutation.RecordPlacement == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordPlacement_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordPlacement(childComplexity, args["input"].(db.RecordPlacementInput)), true
+	case "Mutation.registerParticipant":
+		if e.ComplexityRoot.Mutation.RegisterParticipant == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_registerParticipant_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RegisterParticipant(childComplexity, args["input"].(db.RegisterParticipantInput)), true
+	case "Mutation.revokeLapsedParticipants":
+		if e.ComplexityRoot.Mutation.RevokeLapsedParticipants == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_revokeLapsedParticipants_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RevokeLapsedParticipants(childComplexity, args["input"].(db.RevokeLapsedParticipantsInput)), true
+	case "Mutation.scheduleTrainingSession":
+		if e.ComplexityRoot.Mutation.ScheduleTrainingSession == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_scheduleTrainingSession_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ScheduleTrainingSession(childComplexity, args["input"].(db.ScheduleTrainingSessionInput)), true
+	case "Mutation.submitReview":
+		if e.ComplexityRoot.Mutation.SubmitReview == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_submitReview_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.SubmitReview(childComplexity, args["input"].(db.SubmitReviewInput)), true
+
+	case "OpenWavePayload.userErrors":
+		if e.ComplexityRoot.OpenWavePayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenWavePayload.UserErrors(childComplexity), true
+	case "OpenWavePayload.wave":
+		if e.ComplexityRoot.OpenWavePayload.Wave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OpenWavePayload.Wave(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -1228,6 +1808,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Participant.Wave(childComplexity), true
+	case "Participant.waveApplications":
+		if e.ComplexityRoot.Participant.WaveApplications == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participant.WaveApplications(childComplexity), true
 
 	case "ParticipantConnection.edges":
 		if e.ComplexityRoot.ParticipantConnection.Edges == nil {
@@ -1419,6 +2005,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Placement.Position(childComplexity), true
+	case "Placement.startedOn":
+		if e.ComplexityRoot.Placement.StartedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Placement.StartedOn(childComplexity), true
 	case "Placement.status":
 		if e.ComplexityRoot.Placement.Status == nil {
 			break
@@ -1597,6 +2189,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ProvinceQuota.Quota(childComplexity), true
+
+	case "PurchaseTrainingPayload.enrollment":
+		if e.ComplexityRoot.PurchaseTrainingPayload.Enrollment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchaseTrainingPayload.Enrollment(childComplexity), true
+	case "PurchaseTrainingPayload.participant":
+		if e.ComplexityRoot.PurchaseTrainingPayload.Participant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchaseTrainingPayload.Participant(childComplexity), true
+	case "PurchaseTrainingPayload.userErrors":
+		if e.ComplexityRoot.PurchaseTrainingPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PurchaseTrainingPayload.UserErrors(childComplexity), true
 
 	case "Query.auditEvents":
 		if e.ComplexityRoot.Query.AuditEvents == nil {
@@ -1806,6 +2417,32 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Waves(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string), args["filter"].(*db.WaveFilter), args["orderBy"].(*db.WaveOrder)), true
 
+	case "RecordPlacementPayload.placement":
+		if e.ComplexityRoot.RecordPlacementPayload.Placement == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordPlacementPayload.Placement(childComplexity), true
+	case "RecordPlacementPayload.userErrors":
+		if e.ComplexityRoot.RecordPlacementPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RecordPlacementPayload.UserErrors(childComplexity), true
+
+	case "RegisterParticipantPayload.participant":
+		if e.ComplexityRoot.RegisterParticipantPayload.Participant == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterParticipantPayload.Participant(childComplexity), true
+	case "RegisterParticipantPayload.userErrors":
+		if e.ComplexityRoot.RegisterParticipantPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RegisterParticipantPayload.UserErrors(childComplexity), true
+
 	case "Review.body":
 		if e.ComplexityRoot.Review.Body == nil {
 			break
@@ -1843,6 +2480,63 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Review.Rating(childComplexity), true
 
+	case "RevokeLapsedParticipantsPayload.revokedCount":
+		if e.ComplexityRoot.RevokeLapsedParticipantsPayload.RevokedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeLapsedParticipantsPayload.RevokedCount(childComplexity), true
+	case "RevokeLapsedParticipantsPayload.userErrors":
+		if e.ComplexityRoot.RevokeLapsedParticipantsPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RevokeLapsedParticipantsPayload.UserErrors(childComplexity), true
+
+	case "ScheduleTrainingSessionPayload.session":
+		if e.ComplexityRoot.ScheduleTrainingSessionPayload.Session == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleTrainingSessionPayload.Session(childComplexity), true
+	case "ScheduleTrainingSessionPayload.userErrors":
+		if e.ComplexityRoot.ScheduleTrainingSessionPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ScheduleTrainingSessionPayload.UserErrors(childComplexity), true
+
+	case "SubmitReviewPayload.incentives":
+		if e.ComplexityRoot.SubmitReviewPayload.Incentives == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitReviewPayload.Incentives(childComplexity), true
+	case "SubmitReviewPayload.review":
+		if e.ComplexityRoot.SubmitReviewPayload.Review == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitReviewPayload.Review(childComplexity), true
+	case "SubmitReviewPayload.userErrors":
+		if e.ComplexityRoot.SubmitReviewPayload.UserErrors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SubmitReviewPayload.UserErrors(childComplexity), true
+
+	case "TrainingSession.cancelReason":
+		if e.ComplexityRoot.TrainingSession.CancelReason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingSession.CancelReason(childComplexity), true
+	case "TrainingSession.cancelledAt":
+		if e.ComplexityRoot.TrainingSession.CancelledAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TrainingSession.CancelledAt(childComplexity), true
 	case "TrainingSession.capacity":
 		if e.ComplexityRoot.TrainingSession.Capacity == nil {
 			break
@@ -1946,6 +2640,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TrainingSessionEdge.Node(childComplexity), true
+
+	case "UserError.code":
+		if e.ComplexityRoot.UserError.Code == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Code(childComplexity), true
+	case "UserError.field":
+		if e.ComplexityRoot.UserError.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Field(childComplexity), true
+	case "UserError.message":
+		if e.ComplexityRoot.UserError.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.UserError.Message(childComplexity), true
 
 	case "Venue.name":
 		if e.ComplexityRoot.Venue.Name == nil {
@@ -2088,6 +2801,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Wave.Status(childComplexity), true
 
+	case "WaveApplication.appliedAt":
+		if e.ComplexityRoot.WaveApplication.AppliedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaveApplication.AppliedAt(childComplexity), true
+	case "WaveApplication.decidedAt":
+		if e.ComplexityRoot.WaveApplication.DecidedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaveApplication.DecidedAt(childComplexity), true
+	case "WaveApplication.status":
+		if e.ComplexityRoot.WaveApplication.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaveApplication.Status(childComplexity), true
+	case "WaveApplication.wave":
+		if e.ComplexityRoot.WaveApplication.Wave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.WaveApplication.Wave(childComplexity), true
+
 	case "WaveConnection.edges":
 		if e.ComplexityRoot.WaveConnection.Edges == nil {
 			break
@@ -2137,18 +2875,39 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("AuditEventFilter", ec.unmarshalInputAuditEventFilter),
 			graphql.NewInputUnmarshaler("AuditEventOrder", ec.unmarshalInputAuditEventOrder),
+			graphql.NewInputUnmarshaler("CancelTrainingSessionInput", ec.unmarshalInputCancelTrainingSessionInput),
+			graphql.NewInputUnmarshaler("CloseWaveInput", ec.unmarshalInputCloseWaveInput),
+			graphql.NewInputUnmarshaler("CompleteSurveyInput", ec.unmarshalInputCompleteSurveyInput),
+			graphql.NewInputUnmarshaler("CompleteTrainingInput", ec.unmarshalInputCompleteTrainingInput),
 			graphql.NewInputUnmarshaler("CourseFilter", ec.unmarshalInputCourseFilter),
 			graphql.NewInputUnmarshaler("CourseOrder", ec.unmarshalInputCourseOrder),
+			graphql.NewInputUnmarshaler("CreateCourseInput", ec.unmarshalInputCreateCourseInput),
+			graphql.NewInputUnmarshaler("CreateProviderInput", ec.unmarshalInputCreateProviderInput),
+			graphql.NewInputUnmarshaler("CreateWaveInput", ec.unmarshalInputCreateWaveInput),
+			graphql.NewInputUnmarshaler("DisburseIncentivesInput", ec.unmarshalInputDisburseIncentivesInput),
+			graphql.NewInputUnmarshaler("DrawWaveInput", ec.unmarshalInputDrawWaveInput),
 			graphql.NewInputUnmarshaler("EnrollmentFilter", ec.unmarshalInputEnrollmentFilter),
 			graphql.NewInputUnmarshaler("EnrollmentOrder", ec.unmarshalInputEnrollmentOrder),
 			graphql.NewInputUnmarshaler("IncentiveFilter", ec.unmarshalInputIncentiveFilter),
 			graphql.NewInputUnmarshaler("IncentiveOrder", ec.unmarshalInputIncentiveOrder),
+			graphql.NewInputUnmarshaler("JoinWaveInput", ec.unmarshalInputJoinWaveInput),
+			graphql.NewInputUnmarshaler("LinkPayoutAccountInput", ec.unmarshalInputLinkPayoutAccountInput),
+			graphql.NewInputUnmarshaler("ListCourseInput", ec.unmarshalInputListCourseInput),
+			graphql.NewInputUnmarshaler("OpenWaveInput", ec.unmarshalInputOpenWaveInput),
 			graphql.NewInputUnmarshaler("ParticipantFilter", ec.unmarshalInputParticipantFilter),
 			graphql.NewInputUnmarshaler("ParticipantOrder", ec.unmarshalInputParticipantOrder),
 			graphql.NewInputUnmarshaler("ProviderFilter", ec.unmarshalInputProviderFilter),
 			graphql.NewInputUnmarshaler("ProviderOrder", ec.unmarshalInputProviderOrder),
+			graphql.NewInputUnmarshaler("ProvinceQuotaInput", ec.unmarshalInputProvinceQuotaInput),
+			graphql.NewInputUnmarshaler("PurchaseTrainingInput", ec.unmarshalInputPurchaseTrainingInput),
+			graphql.NewInputUnmarshaler("RecordPlacementInput", ec.unmarshalInputRecordPlacementInput),
+			graphql.NewInputUnmarshaler("RegisterParticipantInput", ec.unmarshalInputRegisterParticipantInput),
+			graphql.NewInputUnmarshaler("RevokeLapsedParticipantsInput", ec.unmarshalInputRevokeLapsedParticipantsInput),
+			graphql.NewInputUnmarshaler("ScheduleTrainingSessionInput", ec.unmarshalInputScheduleTrainingSessionInput),
+			graphql.NewInputUnmarshaler("SubmitReviewInput", ec.unmarshalInputSubmitReviewInput),
 			graphql.NewInputUnmarshaler("TrainingSessionFilter", ec.unmarshalInputTrainingSessionFilter),
 			graphql.NewInputUnmarshaler("TrainingSessionOrder", ec.unmarshalInputTrainingSessionOrder),
+			graphql.NewInputUnmarshaler("VenueInput", ec.unmarshalInputVenueInput),
 			graphql.NewInputUnmarshaler("WaveFilter", ec.unmarshalInputWaveFilter),
 			graphql.NewInputUnmarshaler("WaveOrder", ec.unmarshalInputWaveOrder),
 		)
@@ -2185,6 +2944,21 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			}
 
 			return &response
+		}
+	case ast.Mutation:
+		return func(ctx context.Context) *graphql.Response {
+			if !first {
+				return nil
+			}
+			first = false
+			ctx = graphql.WithLazyInputUnmarshalerIndex(ctx, inputUnmarshalers)
+			data := ec._Mutation(ctx, opCtx.Operation.SelectionSet)
+			var buf bytes.Buffer
+			data.MarshalGQL(&buf)
+
+			return &graphql.Response{
+				Data: buf.Bytes(),
+			}
 		}
 
 	default:
@@ -2223,6 +2997,7 @@ money is whole rupiah; dates are days in Western Indonesian Time (WIB, Asia/Jaka
 """
 schema {
   query: Query
+  mutation: Mutation
 }
 
 """
@@ -2704,6 +3479,32 @@ type Participant implements Node {
   payoutAccounts: [PayoutAccount!]!
   "The '3 in 1' placement outcomes (penempatan kerja)."
   placements: [Placement!]!
+  "The participant's applications to waves, oldest first."
+  waveApplications: [WaveApplication!]!
+}
+
+"The state of an application to a wave."
+enum WaveApplicationStatus {
+  "Applied; the draw has not run."
+  APPLIED
+  "Selected in the draw."
+  SELECTED
+  "Eligible but not selected; may apply to a later wave."
+  NOT_SELECTED
+  "Refused by the draw's checks (data, blacklist, family card cap)."
+  INELIGIBLE
+}
+
+"A person's application to a wave."
+type WaveApplication {
+  "The wave."
+  wave: Wave!
+  "Where the application stands."
+  status: WaveApplicationStatus!
+  "When the person applied."
+  appliedAt: Time!
+  "When the draw decided it; null before."
+  decidedAt: Time
 }
 
 "A page of participants."
@@ -3098,6 +3899,10 @@ type TrainingSession implements Node {
   status: TrainingSessionStatus!
   "Where the session takes place; null for an online session."
   venue: Venue
+  "When the session was cancelled; null unless cancelled."
+  cancelledAt: Time
+  "Why the session was cancelled; null unless cancelled."
+  cancelReason: String
   "The purchases of seats in this session."
   enrollments(
     "Returns the first n enrollments after ` + "`" + `after` + "`" + ` (at most 100)."
@@ -3341,6 +4146,8 @@ enum PayoutAccountStatus {
   VALIDATED
   "Refused: not in the participant's name, or not KYC-verified."
   REJECTED
+  "Was validated, then replaced by a newer validated account."
+  REPLACED
 }
 
 "A bank or e-wallet account (rekening) that receives a participant's incentives."
@@ -3409,6 +4216,8 @@ type Incentive implements Node {
   channel: PayoutChannel
   "The payment attempts, oldest first."
   payments: [Payment!]!
+  "For a SURVEY incentive, when its survey was completed; null before."
+  surveyCompletedAt: Time
 }
 
 "A page of incentives."
@@ -3555,6 +4364,8 @@ type Placement implements Node {
   position: String!
   "Where the placement stands."
   status: PlacementStatus!
+  "When work starts, for HIRED."
+  startedOn: Date
   "When the placement was recorded."
   createdAt: Time!
   "When its status last changed."
@@ -3671,6 +4482,540 @@ input AuditEventOrder {
   "The direction."
   direction: OrderDirection! = ASC
 }
+
+"Why a mutation refused to do what was asked. Nothing was written."
+enum UserErrorCode {
+  "The input is invalid in a way no more specific code names."
+  INVALID_INPUT
+  "An ID is well formed but names an entity of the wrong type."
+  INVALID_ID
+  "An ID names nothing the caller can see."
+  NOT_FOUND
+  "The NIK is not 16 digits, names an unknown province, an impossible date, or serial 0000."
+  INVALID_NIK
+  "The NIK's birth date or gender (day + 40 for women) disagrees with the declared one."
+  NIK_MISMATCH
+  "The family card (KK) number is not 16 digits."
+  INVALID_KK
+  "The person is not 18 to 64 years old."
+  AGE_OUT_OF_RANGE
+  "The NIK is already registered: once per lifetime."
+  DUPLICATE_NIK
+  "Two members of this family card are already in the program."
+  HOUSEHOLD_FULL
+  "The NIK is blacklisted (for example, revoked for missing the purchase deadline)."
+  BLACKLISTED
+  "A wave with this number exists."
+  DUPLICATE_WAVE
+  "A quota is not positive, or the province quotas exceed the wave's quota."
+  INVALID_QUOTA
+  "The times are in the wrong order, or outside what the rules allow."
+  INVALID_SCHEDULE
+  "The wave is not in a state that allows this (for example, opening a drawn wave)."
+  WAVE_STATE
+  "The wave is not open for applicants."
+  WAVE_NOT_OPEN
+  "The person already applied to this wave."
+  ALREADY_JOINED
+  "The person may not do this in their current status (for example, joining a wave while already a participant)."
+  NOT_ELIGIBLE
+  "The draw seed is not a 64-bit integer."
+  INVALID_SEED
+  "A provider with this name or NIB exists."
+  DUPLICATE_PROVIDER
+  "A private provider needs a 13-digit business ID (NIB)."
+  INVALID_NIB
+  "A price is not positive."
+  INVALID_PRICE
+  "The course is already listed on this platform."
+  DUPLICATE_LISTING
+  "The capacity exceeds the mode's maximum (40 offline, 150 online)."
+  CAPACITY_EXCEEDED
+  "The session teaches longer than the mode allows a day (8 hours offline, 3 online), or the course is too short."
+  HOURS_EXCEEDED
+  "Another live session of the course overlaps this one at the same venue."
+  SESSION_OVERLAP
+  "The participant has no active card."
+  NOT_ACTIVE
+  "The purchase window has closed (first purchase deadline, or leftover balance expired)."
+  PURCHASE_WINDOW_CLOSED
+  "The course runs in sessions: name one."
+  SESSION_REQUIRED
+  "The session is not of the listed course."
+  SESSION_MISMATCH
+  "The session has no seat left."
+  SESSION_FULL
+  "The session no longer sells seats (started, completed or cancelled)."
+  SESSION_CLOSED
+  "The balance is smaller than the price."
+  INSUFFICIENT_BALANCE
+  "The order ID was already used for a different purchase."
+  ORDER_CONFLICT
+  "The enrollment is not in a state that allows this."
+  ENROLLMENT_STATE
+  "The training is not completed yet."
+  NOT_COMPLETED
+  "The enrollment already has a review."
+  ALREADY_REVIEWED
+  "A rating is 1 to 5."
+  INVALID_RATING
+  "The account number is not valid for the channel."
+  INVALID_ACCOUNT
+  "The account holder's name does not match the participant's name on their NIK."
+  ACCOUNT_NAME_MISMATCH
+  "The incentive is not in a state that allows this."
+  INCENTIVE_STATE
+}
+
+"An expected refusal of a mutation, with the input field it is about. Nothing was written."
+type UserError {
+  "What kind of refusal."
+  code: UserErrorCode!
+  "A sentence for the person who sent the input."
+  message: String!
+  "The path to the input field at fault, for example [\"input\", \"nik\"]; null when it is about the whole input."
+  field: [String!]
+}
+
+"Every change. Each mutation takes one input and returns a payload with its result and ` + "`" + `userErrors` + "`" + `; a refusal writes nothing. Each success writes an audit event in the same transaction."
+type Mutation {
+  "Registers a person (pendaftaran) after validating the NIK against birth date and gender, the KK, age and uniqueness. Open to anyone (public sign-up) and to ADMIN."
+  registerParticipant("The person's identity and profile." input: RegisterParticipantInput!): RegisterParticipantPayload!
+  "Creates a wave (gelombang) in DRAFT, with its quota and optional province quotas. ADMIN."
+  createWave("The wave to create." input: CreateWaveInput!): CreateWavePayload!
+  "Opens a DRAFT wave for applicants. ADMIN."
+  openWave("The wave to open." input: OpenWaveInput!): OpenWavePayload!
+  "Closes an OPEN wave to applicants. ADMIN."
+  closeWave("The wave to close." input: CloseWaveInput!): CloseWavePayload!
+  "A registered, non-blacklisted person applies to an OPEN wave. The person (PARTICIPANT) or ADMIN."
+  joinWave("Who joins which wave." input: JoinWaveInput!): JoinWavePayload!
+  "Runs the reproducible draw of a CLOSED wave: checks data, blacklist and the KK cap, then picks at random within the quotas; those selected get a card number and the scheme's balance. ADMIN."
+  drawWave("The wave and the seed that makes the draw reproducible." input: DrawWaveInput!): DrawWavePayload!
+  "Adds a training provider (lembaga pelatihan). ADMIN."
+  createProvider("The provider." input: CreateProviderInput!): CreateProviderPayload!
+  "Adds a course to a provider's catalogue. ADMIN, or the provider itself."
+  createCourse("The course." input: CreateCourseInput!): CreateCoursePayload!
+  "Lists a course on a platform at a price. ADMIN, the course's provider, or the platform."
+  listCourse("The course, platform and price." input: ListCourseInput!): ListCoursePayload!
+  "Schedules a session of a course, at a venue when offline. ADMIN, or the course's provider."
+  scheduleTrainingSession("The session." input: ScheduleTrainingSessionInput!): ScheduleTrainingSessionPayload!
+  "Buys a training: snapshots the listing's price, debits the balance and takes a seat atomically. Idempotent per platform order ID. ADMIN, the selling platform, or the participant."
+  purchaseTraining("Who buys which listing (and session), under which order ID." input: PurchaseTrainingInput!): PurchaseTrainingPayload!
+  "Cancels a session before it starts: refunds every buyer's price to their balance and releases the seats. ADMIN, or the course's provider."
+  cancelTrainingSession("The session and why." input: CancelTrainingSessionInput!): CancelTrainingSessionPayload!
+  "Records the outcome of a training: COMPLETED with a certificate, or NOT_COMPLETED. ADMIN, the course's provider, or the selling platform."
+  completeTraining("The enrollment and its outcome." input: CompleteTrainingInput!): CompleteTrainingPayload!
+  "The participant reviews a completed training, once. Reviewing the first training schedules the scheme's incentive installments. The participant only."
+  submitReview("The enrollment, rating and comment." input: SubmitReviewInput!): SubmitReviewPayload!
+  "Links a bank or e-wallet account for incentives, validated against the participant's name; it replaces a previous validated account. The participant or ADMIN."
+  linkPayoutAccount("The account." input: LinkPayoutAccountInput!): LinkPayoutAccountPayload!
+  "Pays the installments due on or before a day, in batches. Each installment is paid at most once, even when runs overlap; payment to an unvalidated account fails and is retried by a later run. ADMIN."
+  disburseIncentives("What to pay." input: DisburseIncentivesInput!): DisburseIncentivesPayload!
+  "Records a completed survey, which makes its survey incentive payable within 14 days. The participant or ADMIN."
+  completeSurvey("Whose survey." input: CompleteSurveyInput!): CompleteSurveyPayload!
+  "Revokes the participants past their first purchase deadline: forfeits their balance, blacklists their NIK and cancels their unpaid installments. ADMIN."
+  revokeLapsedParticipants("As of when." input: RevokeLapsedParticipantsInput!): RevokeLapsedParticipantsPayload!
+  "Records a '3 in 1' placement outcome. ADMIN, or the provider of the training."
+  recordPlacement("The placement." input: RecordPlacementInput!): RecordPlacementPayload!
+}
+
+"A person's registration."
+input RegisterParticipantInput {
+  "The 16-digit NIK."
+  nik: String!
+  "The 16-digit family card (KK) number."
+  kkNumber: String!
+  "The full name, as on the ID card."
+  fullName: String!
+  "The date of birth; must agree with the NIK."
+  birthDate: Date!
+  "The gender; must agree with the NIK's day of birth (+40 for women)."
+  gender: Gender!
+  "The e-mail address."
+  email: String!
+  "The mobile phone number."
+  phone: String!
+  "The highest education completed."
+  education: Education!
+  "The employment status."
+  employmentStatus: EmploymentStatus!
+}
+
+"The result of registerParticipant."
+type RegisterParticipantPayload {
+  "The registered person; null when refused."
+  participant: Participant
+  "Why the registration was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"A province's share of a new wave's quota."
+input ProvinceQuotaInput {
+  "The province's Kemendagri code, for example ` + "`" + `32` + "`" + `."
+  provinceCode: String!
+  "The most participants the draw selects from the province."
+  quota: Int!
+}
+
+"A new wave."
+input CreateWaveInput {
+  "The wave's number; unique."
+  number: Int!
+  "The benefit scheme."
+  scheme: SchemeCode!
+  "When it opens for applicants."
+  opensAt: Time!
+  "When it closes; after opensAt."
+  closesAt: Time!
+  "How many participants the draw selects at most."
+  quota: Int!
+  "Optional province quotas; their sum may not exceed the quota."
+  provinceQuotas: [ProvinceQuotaInput!]
+}
+
+"The result of createWave."
+type CreateWavePayload {
+  "The wave; null when refused."
+  wave: Wave
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"Which wave to open."
+input OpenWaveInput {
+  "The wave's number."
+  waveNumber: Int!
+}
+
+"The result of openWave."
+type OpenWavePayload {
+  "The wave; null when refused."
+  wave: Wave
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"Which wave to close."
+input CloseWaveInput {
+  "The wave's number."
+  waveNumber: Int!
+}
+
+"The result of closeWave."
+type CloseWavePayload {
+  "The wave; null when refused."
+  wave: Wave
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"Who joins which wave."
+input JoinWaveInput {
+  "The registered person."
+  participantId: ID!
+  "The OPEN wave's number."
+  waveNumber: Int!
+}
+
+"The result of joinWave."
+type JoinWavePayload {
+  "The person; null when refused."
+  participant: Participant
+  "The wave; null when refused."
+  wave: Wave
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"Which wave to draw, with what seed."
+input DrawWaveInput {
+  "The CLOSED wave's number."
+  waveNumber: Int!
+  "A 64-bit integer, as a string; the same seed gives the same selection."
+  seed: String!
+}
+
+"The result of drawWave."
+type DrawWavePayload {
+  "The drawn wave; null when refused."
+  wave: Wave
+  "How many applicants were selected."
+  selectedCount: Int!
+  "How many eligible applicants were not selected."
+  notSelectedCount: Int!
+  "How many applicants were ineligible (data, blacklist, KK cap)."
+  ineligibleCount: Int!
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"A new training provider."
+input CreateProviderInput {
+  "The provider's name; unique."
+  name: String!
+  "The kind of institution."
+  kind: ProviderKind!
+  "The 13-digit business ID; required for PRIVATE providers."
+  nib: String
+  "The province of its seat."
+  provinceCode: String!
+}
+
+"The result of createProvider."
+type CreateProviderPayload {
+  "The provider; null when refused."
+  provider: Provider
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"A new course."
+input CreateCourseInput {
+  "The provider that teaches it."
+  providerId: ID!
+  "The title."
+  title: String!
+  "What it teaches."
+  description: String
+  "The category, for example ` + "`" + `Teknologi Informasi` + "`" + `."
+  category: String!
+  "How it is delivered."
+  mode: DeliveryMode!
+  "Its length in hours (at least 15 for courses created from 2023)."
+  durationHours: Int!
+}
+
+"The result of createCourse."
+type CreateCoursePayload {
+  "The course; null when refused."
+  course: Course
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"A course to list on a platform."
+input ListCourseInput {
+  "The course."
+  courseId: ID!
+  "The platform that sells it."
+  platformId: ID!
+  "The price on that platform; more than zero."
+  price: Money!
+}
+
+"The result of listCourse."
+type ListCoursePayload {
+  "The listing; null when refused."
+  listing: CourseListing
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"Where an offline session takes place."
+input VenueInput {
+  "The kind of venue."
+  type: VenueType!
+  "The venue's name."
+  name: String!
+  "The province's code."
+  provinceCode: String!
+  "The regency or city."
+  regency: String!
+}
+
+"A new session of a course."
+input ScheduleTrainingSessionInput {
+  "The course."
+  courseId: ID!
+  "When it starts."
+  startsAt: Time!
+  "When it ends."
+  endsAt: Time!
+  "How many seats (at most 40 offline, 150 online)."
+  capacity: Int!
+  "Where, for an offline or hybrid course; omit for an online one."
+  venue: VenueInput
+}
+
+"The result of scheduleTrainingSession."
+type ScheduleTrainingSessionPayload {
+  "The session; null when refused."
+  session: TrainingSession
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"A purchase."
+input PurchaseTrainingInput {
+  "The buyer, an ACTIVE participant."
+  participantId: ID!
+  "The listing bought (the course on a platform at a price)."
+  listingId: ID!
+  "The session whose seat is bought; required when the course runs in sessions."
+  sessionId: ID
+  "The platform's order ID; retrying with the same one returns the same enrollment."
+  orderId: String!
+}
+
+"The result of purchaseTraining."
+type PurchaseTrainingPayload {
+  "The enrollment, also when an earlier call with the same order ID made it; null when refused."
+  enrollment: Enrollment
+  "The buyer, with the balance after the purchase; null when refused."
+  participant: Participant
+  "Why it was refused (for example SESSION_FULL, INSUFFICIENT_BALANCE); empty on success."
+  userErrors: [UserError!]!
+}
+
+"A session to cancel."
+input CancelTrainingSessionInput {
+  "The session; it must not have started."
+  sessionId: ID!
+  "Why it is cancelled, for the record."
+  reason: String!
+}
+
+"The result of cancelTrainingSession."
+type CancelTrainingSessionPayload {
+  "The cancelled session; null when refused."
+  session: TrainingSession
+  "How many purchases were refunded."
+  refundedCount: Int!
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"The outcome of a training."
+input CompleteTrainingInput {
+  "The enrollment."
+  enrollmentId: ID!
+  "Whether the participant passed; false records NOT_COMPLETED and issues no certificate."
+  passed: Boolean = true
+}
+
+"The result of completeTraining."
+type CompleteTrainingPayload {
+  "The enrollment; null when refused."
+  enrollment: Enrollment
+  "The certificate issued; null when not passed or refused."
+  certificate: Certificate
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"A review of a completed training."
+input SubmitReviewInput {
+  "The completed enrollment."
+  enrollmentId: ID!
+  "1 to 5 stars."
+  rating: Int!
+  "The review's text."
+  comment: String!
+}
+
+"The result of submitReview."
+type SubmitReviewPayload {
+  "The review; null when refused."
+  review: Review
+  "The incentives this review scheduled (the first training's installments); empty otherwise."
+  incentives: [Incentive!]!
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"An account to receive incentives."
+input LinkPayoutAccountInput {
+  "The participant."
+  participantId: ID!
+  "The bank or e-wallet."
+  channel: PayoutChannel!
+  "The account (bank) or phone-linked e-wallet number: 8 to 16 digits."
+  accountNumber: String!
+  "The name on the account; must match the participant's name."
+  holderName: String!
+}
+
+"The result of linkPayoutAccount."
+type LinkPayoutAccountPayload {
+  "The account; null when refused."
+  payoutAccount: PayoutAccount
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"What to pay."
+input DisburseIncentivesInput {
+  "Pay the SCHEDULED or FAILED installments due on or before this day."
+  dueBy: Date!
+  "How many installments one batch (one transaction) pays; default 500, at most 5000."
+  batchSize: Int = 500
+}
+
+"The result of disburseIncentives."
+type DisburseIncentivesPayload {
+  "How many installments this run paid."
+  paidCount: Int!
+  "How many payment attempts of this run failed (they stay payable by a later run)."
+  failedCount: Int!
+  "How many batches the run took."
+  batchCount: Int!
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"A completed survey."
+input CompleteSurveyInput {
+  "The participant."
+  participantId: ID!
+  "Which survey, from 1."
+  sequence: Int!
+}
+
+"The result of completeSurvey."
+type CompleteSurveyPayload {
+  "The survey incentive, now payable; null when refused."
+  incentive: Incentive
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"When to revoke."
+input RevokeLapsedParticipantsInput {
+  "Revoke those whose first purchase deadline passed before this instant; now when omitted."
+  asOf: Time
+}
+
+"The result of revokeLapsedParticipants."
+type RevokeLapsedParticipantsPayload {
+  "How many participants were revoked."
+  revokedCount: Int!
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
+
+"A placement outcome."
+input RecordPlacementInput {
+  "The participant placed."
+  participantId: ID!
+  "The training that led to it, when there is one."
+  enrollmentId: ID
+  "The employer."
+  employer: String!
+  "The position."
+  position: String!
+  "Where the placement stands."
+  status: PlacementStatus!
+  "When work starts, for HIRED."
+  startedOn: Date
+}
+
+"The result of recordPlacement."
+type RecordPlacementPayload {
+  "The placement; null when refused."
+  placement: Placement
+  "Why it was refused; empty on success."
+  userErrors: [UserError!]!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3761,6 +5106,18 @@ func (ec *executionContext) childFields_BenefitScheme(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type BenefitScheme", field.Name)
 }
 
+func (ec *executionContext) childFields_CancelTrainingSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "session":
+		return ec.fieldContext_CancelTrainingSessionPayload_session(ctx, field)
+	case "refundedCount":
+		return ec.fieldContext_CancelTrainingSessionPayload_refundedCount(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CancelTrainingSessionPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CancelTrainingSessionPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Certificate(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3775,6 +5132,38 @@ func (ec *executionContext) childFields_Certificate(ctx context.Context, field g
 		return ec.fieldContext_Certificate_enrollment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Certificate", field.Name)
+}
+
+func (ec *executionContext) childFields_CloseWavePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "wave":
+		return ec.fieldContext_CloseWavePayload_wave(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CloseWavePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CloseWavePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CompleteSurveyPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "incentive":
+		return ec.fieldContext_CompleteSurveyPayload_incentive(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CompleteSurveyPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompleteSurveyPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CompleteTrainingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enrollment":
+		return ec.fieldContext_CompleteTrainingPayload_enrollment(ctx, field)
+	case "certificate":
+		return ec.fieldContext_CompleteTrainingPayload_certificate(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CompleteTrainingPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CompleteTrainingPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Course(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3851,6 +5240,66 @@ func (ec *executionContext) childFields_CourseListing(ctx context.Context, field
 		return ec.fieldContext_CourseListing_listedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CourseListing", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateCoursePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "course":
+		return ec.fieldContext_CreateCoursePayload_course(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateCoursePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateCoursePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateProviderPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provider":
+		return ec.fieldContext_CreateProviderPayload_provider(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateProviderPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateProviderPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_CreateWavePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "wave":
+		return ec.fieldContext_CreateWavePayload_wave(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_CreateWavePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CreateWavePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DisburseIncentivesPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "paidCount":
+		return ec.fieldContext_DisburseIncentivesPayload_paidCount(ctx, field)
+	case "failedCount":
+		return ec.fieldContext_DisburseIncentivesPayload_failedCount(ctx, field)
+	case "batchCount":
+		return ec.fieldContext_DisburseIncentivesPayload_batchCount(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DisburseIncentivesPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DisburseIncentivesPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_DrawWavePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "wave":
+		return ec.fieldContext_DrawWavePayload_wave(ctx, field)
+	case "selectedCount":
+		return ec.fieldContext_DrawWavePayload_selectedCount(ctx, field)
+	case "notSelectedCount":
+		return ec.fieldContext_DrawWavePayload_notSelectedCount(ctx, field)
+	case "ineligibleCount":
+		return ec.fieldContext_DrawWavePayload_ineligibleCount(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_DrawWavePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DrawWavePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_Enrollment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3937,6 +5386,8 @@ func (ec *executionContext) childFields_Incentive(ctx context.Context, field gra
 		return ec.fieldContext_Incentive_channel(ctx, field)
 	case "payments":
 		return ec.fieldContext_Incentive_payments(ctx, field)
+	case "surveyCompletedAt":
+		return ec.fieldContext_Incentive_surveyCompletedAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Incentive", field.Name)
 }
@@ -3963,6 +5414,48 @@ func (ec *executionContext) childFields_IncentiveEdge(ctx context.Context, field
 		return ec.fieldContext_IncentiveEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IncentiveEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_JoinWavePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "participant":
+		return ec.fieldContext_JoinWavePayload_participant(ctx, field)
+	case "wave":
+		return ec.fieldContext_JoinWavePayload_wave(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_JoinWavePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type JoinWavePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_LinkPayoutAccountPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "payoutAccount":
+		return ec.fieldContext_LinkPayoutAccountPayload_payoutAccount(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_LinkPayoutAccountPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LinkPayoutAccountPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ListCoursePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "listing":
+		return ec.fieldContext_ListCoursePayload_listing(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ListCoursePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListCoursePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_OpenWavePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "wave":
+		return ec.fieldContext_OpenWavePayload_wave(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_OpenWavePayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OpenWavePayload", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4031,6 +5524,8 @@ func (ec *executionContext) childFields_Participant(ctx context.Context, field g
 		return ec.fieldContext_Participant_payoutAccounts(ctx, field)
 	case "placements":
 		return ec.fieldContext_Participant_placements(ctx, field)
+	case "waveApplications":
+		return ec.fieldContext_Participant_waveApplications(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Participant", field.Name)
 }
@@ -4123,6 +5618,8 @@ func (ec *executionContext) childFields_Placement(ctx context.Context, field gra
 		return ec.fieldContext_Placement_position(ctx, field)
 	case "status":
 		return ec.fieldContext_Placement_status(ctx, field)
+	case "startedOn":
+		return ec.fieldContext_Placement_startedOn(ctx, field)
 	case "createdAt":
 		return ec.fieldContext_Placement_createdAt(ctx, field)
 	case "updatedAt":
@@ -4217,6 +5714,38 @@ func (ec *executionContext) childFields_ProvinceQuota(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type ProvinceQuota", field.Name)
 }
 
+func (ec *executionContext) childFields_PurchaseTrainingPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "enrollment":
+		return ec.fieldContext_PurchaseTrainingPayload_enrollment(ctx, field)
+	case "participant":
+		return ec.fieldContext_PurchaseTrainingPayload_participant(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_PurchaseTrainingPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PurchaseTrainingPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RecordPlacementPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "placement":
+		return ec.fieldContext_RecordPlacementPayload_placement(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RecordPlacementPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RecordPlacementPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_RegisterParticipantPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "participant":
+		return ec.fieldContext_RegisterParticipantPayload_participant(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RegisterParticipantPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RegisterParticipantPayload", field.Name)
+}
+
 func (ec *executionContext) childFields_Review(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4233,6 +5762,38 @@ func (ec *executionContext) childFields_Review(ctx context.Context, field graphq
 		return ec.fieldContext_Review_enrollment(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Review", field.Name)
+}
+
+func (ec *executionContext) childFields_RevokeLapsedParticipantsPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "revokedCount":
+		return ec.fieldContext_RevokeLapsedParticipantsPayload_revokedCount(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_RevokeLapsedParticipantsPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RevokeLapsedParticipantsPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_ScheduleTrainingSessionPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "session":
+		return ec.fieldContext_ScheduleTrainingSessionPayload_session(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_ScheduleTrainingSessionPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ScheduleTrainingSessionPayload", field.Name)
+}
+
+func (ec *executionContext) childFields_SubmitReviewPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "review":
+		return ec.fieldContext_SubmitReviewPayload_review(ctx, field)
+	case "incentives":
+		return ec.fieldContext_SubmitReviewPayload_incentives(ctx, field)
+	case "userErrors":
+		return ec.fieldContext_SubmitReviewPayload_userErrors(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SubmitReviewPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_TrainingSession(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4255,6 +5816,10 @@ func (ec *executionContext) childFields_TrainingSession(ctx context.Context, fie
 		return ec.fieldContext_TrainingSession_status(ctx, field)
 	case "venue":
 		return ec.fieldContext_TrainingSession_venue(ctx, field)
+	case "cancelledAt":
+		return ec.fieldContext_TrainingSession_cancelledAt(ctx, field)
+	case "cancelReason":
+		return ec.fieldContext_TrainingSession_cancelReason(ctx, field)
 	case "enrollments":
 		return ec.fieldContext_TrainingSession_enrollments(ctx, field)
 	}
@@ -4283,6 +5848,18 @@ func (ec *executionContext) childFields_TrainingSessionEdge(ctx context.Context,
 		return ec.fieldContext_TrainingSessionEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TrainingSessionEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_UserError(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "code":
+		return ec.fieldContext_UserError_code(ctx, field)
+	case "message":
+		return ec.fieldContext_UserError_message(ctx, field)
+	case "field":
+		return ec.fieldContext_UserError_field(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type UserError", field.Name)
 }
 
 func (ec *executionContext) childFields_Venue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4347,6 +5924,20 @@ func (ec *executionContext) childFields_Wave(ctx context.Context, field graphql.
 		return ec.fieldContext_Wave_drawnAt(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Wave", field.Name)
+}
+
+func (ec *executionContext) childFields_WaveApplication(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "wave":
+		return ec.fieldContext_WaveApplication_wave(ctx, field)
+	case "status":
+		return ec.fieldContext_WaveApplication_status(ctx, field)
+	case "appliedAt":
+		return ec.fieldContext_WaveApplication_appliedAt(ctx, field)
+	case "decidedAt":
+		return ec.fieldContext_WaveApplication_decidedAt(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type WaveApplication", field.Name)
 }
 
 func (ec *executionContext) childFields_WaveConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -51,6 +51,27 @@ type IncentiveResolver interface {
 
 	Payments(ctx context.Context, obj *db.Incentive) ([]*db.Payment, error)
 }
+type MutationResolver interface {
+	RegisterParticipant(ctx context.Context, input db.RegisterParticipantInput) (*db.RegisterParticipantPayload, error)
+	CreateWave(ctx context.Context, input db.CreateWaveInput) (*db.CreateWavePayload, error)
+	OpenWave(ctx context.Context, input db.OpenWaveInput) (*db.OpenWavePayload, error)
+	CloseWave(ctx context.Context, input db.CloseWaveInput) (*db.CloseWavePayload, error)
+	JoinWave(ctx context.Context, input db.JoinWaveInput) (*db.JoinWavePayload, error)
+	DrawWave(ctx context.Context, input db.DrawWaveInput) (*db.DrawWavePayload, error)
+	CreateProvider(ctx context.Context, input db.CreateProviderInput) (*db.CreateProviderPayload, error)
+	CreateCourse(ctx context.Context, input db.CreateCourseInput) (*db.CreateCoursePayload, error)
+	ListCourse(ctx context.Context, input db.ListCourseInput) (*db.ListCoursePayload, error)
+	ScheduleTrainingSession(ctx context.Context, input db.ScheduleTrainingSessionInput) (*db.ScheduleTrainingSessionPayload, error)
+	PurchaseTraining(ctx context.Context, input db.PurchaseTrainingInput) (*db.PurchaseTrainingPayload, error)
+	CancelTrainingSession(ctx context.Context, input db.CancelTrainingSessionInput) (*db.CancelTrainingSessionPayload, error)
+	CompleteTraining(ctx context.Context, input db.CompleteTrainingInput) (*db.CompleteTrainingPayload, error)
+	SubmitReview(ctx context.Context, input db.SubmitReviewInput) (*db.SubmitReviewPayload, error)
+	LinkPayoutAccount(ctx context.Context, input db.LinkPayoutAccountInput) (*db.LinkPayoutAccountPayload, error)
+	DisburseIncentives(ctx context.Context, input db.DisburseIncentivesInput) (*db.DisburseIncentivesPayload, error)
+	CompleteSurvey(ctx context.Context, input db.CompleteSurveyInput) (*db.CompleteSurveyPayload, error)
+	RevokeLapsedParticipants(ctx context.Context, input db.RevokeLapsedParticipantsInput) (*db.RevokeLapsedParticipantsPayload, error)
+	RecordPlacement(ctx context.Context, input db.RecordPlacementInput) (*db.RecordPlacementPayload, error)
+}
 type ParticipantResolver interface {
 	Province(ctx context.Context, obj *db.Participant) (*db.Province, error)
 
@@ -60,6 +81,7 @@ type ParticipantResolver interface {
 	Incentives(ctx context.Context, obj *db.Participant, first *int, after *string, last *int, before *string, filter *db.IncentiveFilter, orderBy *db.IncentiveOrder) (*model.IncentiveConnection, error)
 	PayoutAccounts(ctx context.Context, obj *db.Participant) ([]*db.PayoutAccount, error)
 	Placements(ctx context.Context, obj *db.Participant) ([]*db.Placement, error)
+	WaveApplications(ctx context.Context, obj *db.Participant) ([]*db.WaveApplication, error)
 }
 type PaymentResolver interface {
 	Incentive(ctx context.Context, obj *db.Payment) (*db.Incentive, error)
@@ -123,6 +145,9 @@ type WaveResolver interface {
 	ProvinceQuotas(ctx context.Context, obj *db.Wave) ([]*db.ProvinceQuota, error)
 
 	DrawSeed(ctx context.Context, obj *db.Wave) (*string, error)
+}
+type WaveApplicationResolver interface {
+	Wave(ctx context.Context, obj *db.WaveApplication) (*db.Wave, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -234,6 +259,272 @@ func (ec *executionContext) field_Course_sessions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_cancelTrainingSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.CancelTrainingSessionInput, error) {
+			return ec.unmarshalNCancelTrainingSessionInput2prakerjaᚋdbᚐCancelTrainingSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_closeWave_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.CloseWaveInput, error) {
+			return ec.unmarshalNCloseWaveInput2prakerjaᚋdbᚐCloseWaveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_completeSurvey_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.CompleteSurveyInput, error) {
+			return ec.unmarshalNCompleteSurveyInput2prakerjaᚋdbᚐCompleteSurveyInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_completeTraining_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.CompleteTrainingInput, error) {
+			return ec.unmarshalNCompleteTrainingInput2prakerjaᚋdbᚐCompleteTrainingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createCourse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.CreateCourseInput, error) {
+			return ec.unmarshalNCreateCourseInput2prakerjaᚋdbᚐCreateCourseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createProvider_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.CreateProviderInput, error) {
+			return ec.unmarshalNCreateProviderInput2prakerjaᚋdbᚐCreateProviderInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_createWave_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.CreateWaveInput, error) {
+			return ec.unmarshalNCreateWaveInput2prakerjaᚋdbᚐCreateWaveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_disburseIncentives_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.DisburseIncentivesInput, error) {
+			return ec.unmarshalNDisburseIncentivesInput2prakerjaᚋdbᚐDisburseIncentivesInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_drawWave_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.DrawWaveInput, error) {
+			return ec.unmarshalNDrawWaveInput2prakerjaᚋdbᚐDrawWaveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_joinWave_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.JoinWaveInput, error) {
+			return ec.unmarshalNJoinWaveInput2prakerjaᚋdbᚐJoinWaveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_linkPayoutAccount_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.LinkPayoutAccountInput, error) {
+			return ec.unmarshalNLinkPayoutAccountInput2prakerjaᚋdbᚐLinkPayoutAccountInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_listCourse_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.ListCourseInput, error) {
+			return ec.unmarshalNListCourseInput2prakerjaᚋdbᚐListCourseInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_openWave_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.OpenWaveInput, error) {
+			return ec.unmarshalNOpenWaveInput2prakerjaᚋdbᚐOpenWaveInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_purchaseTraining_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.PurchaseTrainingInput, error) {
+			return ec.unmarshalNPurchaseTrainingInput2prakerjaᚋdbᚐPurchaseTrainingInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordPlacement_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.RecordPlacementInput, error) {
+			return ec.unmarshalNRecordPlacementInput2prakerjaᚋdbᚐRecordPlacementInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_registerParticipant_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.RegisterParticipantInput, error) {
+			return ec.unmarshalNRegisterParticipantInput2prakerjaᚋdbᚐRegisterParticipantInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_revokeLapsedParticipants_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.RevokeLapsedParticipantsInput, error) {
+			return ec.unmarshalNRevokeLapsedParticipantsInput2prakerjaᚋdbᚐRevokeLapsedParticipantsInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_scheduleTrainingSession_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.ScheduleTrainingSessionInput, error) {
+			return ec.unmarshalNScheduleTrainingSessionInput2prakerjaᚋdbᚐScheduleTrainingSessionInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_submitReview_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (db.SubmitReviewInput, error) {
+			return ec.unmarshalNSubmitReviewInput2prakerjaᚋdbᚐSubmitReviewInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -1780,6 +2071,93 @@ func (ec *executionContext) fieldContext_BenefitScheme_totalBenefit(_ context.Co
 	return graphql.NewScalarFieldContext("BenefitScheme", field, true, false, "Money")
 }
 
+func (ec *executionContext) _CancelTrainingSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *db.CancelTrainingSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelTrainingSessionPayload_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.TrainingSession) graphql.Marshaler {
+			return ec.marshalOTrainingSession2ᚖprakerjaᚋdbᚐTrainingSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CancelTrainingSessionPayload_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelTrainingSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CancelTrainingSessionPayload_refundedCount(ctx context.Context, field graphql.CollectedField, obj *db.CancelTrainingSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelTrainingSessionPayload_refundedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RefundedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelTrainingSessionPayload_refundedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CancelTrainingSessionPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CancelTrainingSessionPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.CancelTrainingSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CancelTrainingSessionPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CancelTrainingSessionPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CancelTrainingSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Certificate_id(ctx context.Context, field graphql.CollectedField, obj *db.Certificate) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -1908,6 +2286,230 @@ func (ec *executionContext) fieldContext_Certificate_enrollment(_ context.Contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Enrollment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseWavePayload_wave(ctx context.Context, field graphql.CollectedField, obj *db.CloseWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseWavePayload_wave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Wave, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Wave) graphql.Marshaler {
+			return ec.marshalOWave2ᚖprakerjaᚋdbᚐWave(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CloseWavePayload_wave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Wave(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CloseWavePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.CloseWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CloseWavePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CloseWavePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CloseWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompleteSurveyPayload_incentive(ctx context.Context, field graphql.CollectedField, obj *db.CompleteSurveyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompleteSurveyPayload_incentive(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Incentive, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Incentive) graphql.Marshaler {
+			return ec.marshalOIncentive2ᚖprakerjaᚋdbᚐIncentive(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompleteSurveyPayload_incentive(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompleteSurveyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incentive(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompleteSurveyPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.CompleteSurveyPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompleteSurveyPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompleteSurveyPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompleteSurveyPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompleteTrainingPayload_enrollment(ctx context.Context, field graphql.CollectedField, obj *db.CompleteTrainingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompleteTrainingPayload_enrollment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enrollment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Enrollment) graphql.Marshaler {
+			return ec.marshalOEnrollment2ᚖprakerjaᚋdbᚐEnrollment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompleteTrainingPayload_enrollment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompleteTrainingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enrollment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompleteTrainingPayload_certificate(ctx context.Context, field graphql.CollectedField, obj *db.CompleteTrainingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompleteTrainingPayload_certificate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Certificate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Certificate) graphql.Marshaler {
+			return ec.marshalOCertificate2ᚖprakerjaᚋdbᚐCertificate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CompleteTrainingPayload_certificate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompleteTrainingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Certificate(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CompleteTrainingPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.CompleteTrainingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CompleteTrainingPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CompleteTrainingPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CompleteTrainingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -2623,6 +3225,432 @@ func (ec *executionContext) _CourseListing_listedAt(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_CourseListing_listedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CourseListing", field, false, false, "Time")
+}
+
+func (ec *executionContext) _CreateCoursePayload_course(ctx context.Context, field graphql.CollectedField, obj *db.CreateCoursePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateCoursePayload_course(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Course, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Course) graphql.Marshaler {
+			return ec.marshalOCourse2ᚖprakerjaᚋdbᚐCourse(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateCoursePayload_course(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateCoursePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Course(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateCoursePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.CreateCoursePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateCoursePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateCoursePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateCoursePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateProviderPayload_provider(ctx context.Context, field graphql.CollectedField, obj *db.CreateProviderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateProviderPayload_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Provider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Provider) graphql.Marshaler {
+			return ec.marshalOProvider2ᚖprakerjaᚋdbᚐProvider(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateProviderPayload_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateProviderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateProviderPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.CreateProviderPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateProviderPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateProviderPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateProviderPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateWavePayload_wave(ctx context.Context, field graphql.CollectedField, obj *db.CreateWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateWavePayload_wave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Wave, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Wave) graphql.Marshaler {
+			return ec.marshalOWave2ᚖprakerjaᚋdbᚐWave(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CreateWavePayload_wave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Wave(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CreateWavePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.CreateWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CreateWavePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CreateWavePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CreateWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DisburseIncentivesPayload_paidCount(ctx context.Context, field graphql.CollectedField, obj *db.DisburseIncentivesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisburseIncentivesPayload_paidCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PaidCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisburseIncentivesPayload_paidCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisburseIncentivesPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisburseIncentivesPayload_failedCount(ctx context.Context, field graphql.CollectedField, obj *db.DisburseIncentivesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisburseIncentivesPayload_failedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FailedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisburseIncentivesPayload_failedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisburseIncentivesPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisburseIncentivesPayload_batchCount(ctx context.Context, field graphql.CollectedField, obj *db.DisburseIncentivesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisburseIncentivesPayload_batchCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.BatchCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisburseIncentivesPayload_batchCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DisburseIncentivesPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DisburseIncentivesPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.DisburseIncentivesPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DisburseIncentivesPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DisburseIncentivesPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DisburseIncentivesPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DrawWavePayload_wave(ctx context.Context, field graphql.CollectedField, obj *db.DrawWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawWavePayload_wave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Wave, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Wave) graphql.Marshaler {
+			return ec.marshalOWave2ᚖprakerjaᚋdbᚐWave(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DrawWavePayload_wave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DrawWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Wave(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DrawWavePayload_selectedCount(ctx context.Context, field graphql.CollectedField, obj *db.DrawWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawWavePayload_selectedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SelectedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawWavePayload_selectedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawWavePayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DrawWavePayload_notSelectedCount(ctx context.Context, field graphql.CollectedField, obj *db.DrawWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawWavePayload_notSelectedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotSelectedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawWavePayload_notSelectedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawWavePayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DrawWavePayload_ineligibleCount(ctx context.Context, field graphql.CollectedField, obj *db.DrawWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawWavePayload_ineligibleCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.IneligibleCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawWavePayload_ineligibleCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DrawWavePayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DrawWavePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.DrawWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DrawWavePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DrawWavePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DrawWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Enrollment_id(ctx context.Context, field graphql.CollectedField, obj *db.Enrollment) (ret graphql.Marshaler) {
@@ -3487,6 +4515,29 @@ func (ec *executionContext) fieldContext_Incentive_payments(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Incentive_surveyCompletedAt(ctx context.Context, field graphql.CollectedField, obj *db.Incentive) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Incentive_surveyCompletedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SurveyCompletedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Incentive_surveyCompletedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Incentive", field, false, false, "Time")
+}
+
 func (ec *executionContext) _IncentiveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.IncentiveConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3656,6 +4707,1130 @@ func (ec *executionContext) fieldContext_IncentiveEdge_node(_ context.Context, f
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Incentive(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JoinWavePayload_participant(ctx context.Context, field graphql.CollectedField, obj *db.JoinWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JoinWavePayload_participant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Participant) graphql.Marshaler {
+			return ec.marshalOParticipant2ᚖprakerjaᚋdbᚐParticipant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_JoinWavePayload_participant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JoinWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Participant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JoinWavePayload_wave(ctx context.Context, field graphql.CollectedField, obj *db.JoinWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JoinWavePayload_wave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Wave, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Wave) graphql.Marshaler {
+			return ec.marshalOWave2ᚖprakerjaᚋdbᚐWave(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_JoinWavePayload_wave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JoinWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Wave(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _JoinWavePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.JoinWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_JoinWavePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_JoinWavePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "JoinWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkPayoutAccountPayload_payoutAccount(ctx context.Context, field graphql.CollectedField, obj *db.LinkPayoutAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkPayoutAccountPayload_payoutAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PayoutAccount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PayoutAccount) graphql.Marshaler {
+			return ec.marshalOPayoutAccount2ᚖprakerjaᚋdbᚐPayoutAccount(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_LinkPayoutAccountPayload_payoutAccount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkPayoutAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PayoutAccount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _LinkPayoutAccountPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.LinkPayoutAccountPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LinkPayoutAccountPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LinkPayoutAccountPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "LinkPayoutAccountPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListCoursePayload_listing(ctx context.Context, field graphql.CollectedField, obj *db.ListCoursePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListCoursePayload_listing(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Listing, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Listing) graphql.Marshaler {
+			return ec.marshalOCourseListing2ᚖprakerjaᚋdbᚐListing(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ListCoursePayload_listing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListCoursePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourseListing(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListCoursePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.ListCoursePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListCoursePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListCoursePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListCoursePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_registerParticipant(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_registerParticipant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RegisterParticipant(ctx, fc.Args["input"].(db.RegisterParticipantInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.RegisterParticipantPayload) graphql.Marshaler {
+			return ec.marshalNRegisterParticipantPayload2ᚖprakerjaᚋdbᚐRegisterParticipantPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_registerParticipant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RegisterParticipantPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_registerParticipant_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createWave(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createWave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateWave(ctx, fc.Args["input"].(db.CreateWaveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.CreateWavePayload) graphql.Marshaler {
+			return ec.marshalNCreateWavePayload2ᚖprakerjaᚋdbᚐCreateWavePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createWave(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateWavePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createWave_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_openWave(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_openWave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().OpenWave(ctx, fc.Args["input"].(db.OpenWaveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.OpenWavePayload) graphql.Marshaler {
+			return ec.marshalNOpenWavePayload2ᚖprakerjaᚋdbᚐOpenWavePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_openWave(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OpenWavePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_openWave_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_closeWave(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_closeWave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CloseWave(ctx, fc.Args["input"].(db.CloseWaveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.CloseWavePayload) graphql.Marshaler {
+			return ec.marshalNCloseWavePayload2ᚖprakerjaᚋdbᚐCloseWavePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_closeWave(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CloseWavePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_closeWave_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_joinWave(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_joinWave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().JoinWave(ctx, fc.Args["input"].(db.JoinWaveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.JoinWavePayload) graphql.Marshaler {
+			return ec.marshalNJoinWavePayload2ᚖprakerjaᚋdbᚐJoinWavePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_joinWave(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_JoinWavePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_joinWave_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_drawWave(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_drawWave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DrawWave(ctx, fc.Args["input"].(db.DrawWaveInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.DrawWavePayload) graphql.Marshaler {
+			return ec.marshalNDrawWavePayload2ᚖprakerjaᚋdbᚐDrawWavePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_drawWave(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DrawWavePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_drawWave_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createProvider(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateProvider(ctx, fc.Args["input"].(db.CreateProviderInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.CreateProviderPayload) graphql.Marshaler {
+			return ec.marshalNCreateProviderPayload2ᚖprakerjaᚋdbᚐCreateProviderPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createProvider(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateProviderPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createProvider_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_createCourse(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_createCourse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CreateCourse(ctx, fc.Args["input"].(db.CreateCourseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.CreateCoursePayload) graphql.Marshaler {
+			return ec.marshalNCreateCoursePayload2ᚖprakerjaᚋdbᚐCreateCoursePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_createCourse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CreateCoursePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_createCourse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_listCourse(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_listCourse(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ListCourse(ctx, fc.Args["input"].(db.ListCourseInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.ListCoursePayload) graphql.Marshaler {
+			return ec.marshalNListCoursePayload2ᚖprakerjaᚋdbᚐListCoursePayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_listCourse(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListCoursePayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_listCourse_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_scheduleTrainingSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_scheduleTrainingSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ScheduleTrainingSession(ctx, fc.Args["input"].(db.ScheduleTrainingSessionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.ScheduleTrainingSessionPayload) graphql.Marshaler {
+			return ec.marshalNScheduleTrainingSessionPayload2ᚖprakerjaᚋdbᚐScheduleTrainingSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_scheduleTrainingSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ScheduleTrainingSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_scheduleTrainingSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_purchaseTraining(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_purchaseTraining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().PurchaseTraining(ctx, fc.Args["input"].(db.PurchaseTrainingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PurchaseTrainingPayload) graphql.Marshaler {
+			return ec.marshalNPurchaseTrainingPayload2ᚖprakerjaᚋdbᚐPurchaseTrainingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_purchaseTraining(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PurchaseTrainingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_purchaseTraining_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_cancelTrainingSession(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_cancelTrainingSession(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CancelTrainingSession(ctx, fc.Args["input"].(db.CancelTrainingSessionInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.CancelTrainingSessionPayload) graphql.Marshaler {
+			return ec.marshalNCancelTrainingSessionPayload2ᚖprakerjaᚋdbᚐCancelTrainingSessionPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_cancelTrainingSession(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CancelTrainingSessionPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_cancelTrainingSession_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeTraining(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_completeTraining(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CompleteTraining(ctx, fc.Args["input"].(db.CompleteTrainingInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.CompleteTrainingPayload) graphql.Marshaler {
+			return ec.marshalNCompleteTrainingPayload2ᚖprakerjaᚋdbᚐCompleteTrainingPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_completeTraining(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompleteTrainingPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_completeTraining_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_submitReview(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_submitReview(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().SubmitReview(ctx, fc.Args["input"].(db.SubmitReviewInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.SubmitReviewPayload) graphql.Marshaler {
+			return ec.marshalNSubmitReviewPayload2ᚖprakerjaᚋdbᚐSubmitReviewPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_submitReview(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SubmitReviewPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_submitReview_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_linkPayoutAccount(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_linkPayoutAccount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().LinkPayoutAccount(ctx, fc.Args["input"].(db.LinkPayoutAccountInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.LinkPayoutAccountPayload) graphql.Marshaler {
+			return ec.marshalNLinkPayoutAccountPayload2ᚖprakerjaᚋdbᚐLinkPayoutAccountPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_linkPayoutAccount(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LinkPayoutAccountPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_linkPayoutAccount_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_disburseIncentives(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_disburseIncentives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().DisburseIncentives(ctx, fc.Args["input"].(db.DisburseIncentivesInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.DisburseIncentivesPayload) graphql.Marshaler {
+			return ec.marshalNDisburseIncentivesPayload2ᚖprakerjaᚋdbᚐDisburseIncentivesPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_disburseIncentives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DisburseIncentivesPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_disburseIncentives_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_completeSurvey(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_completeSurvey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().CompleteSurvey(ctx, fc.Args["input"].(db.CompleteSurveyInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.CompleteSurveyPayload) graphql.Marshaler {
+			return ec.marshalNCompleteSurveyPayload2ᚖprakerjaᚋdbᚐCompleteSurveyPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_completeSurvey(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CompleteSurveyPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_completeSurvey_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_revokeLapsedParticipants(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_revokeLapsedParticipants(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RevokeLapsedParticipants(ctx, fc.Args["input"].(db.RevokeLapsedParticipantsInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.RevokeLapsedParticipantsPayload) graphql.Marshaler {
+			return ec.marshalNRevokeLapsedParticipantsPayload2ᚖprakerjaᚋdbᚐRevokeLapsedParticipantsPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_revokeLapsedParticipants(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RevokeLapsedParticipantsPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_revokeLapsedParticipants_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordPlacement(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordPlacement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordPlacement(ctx, fc.Args["input"].(db.RecordPlacementInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.RecordPlacementPayload) graphql.Marshaler {
+			return ec.marshalNRecordPlacementPayload2ᚖprakerjaᚋdbᚐRecordPlacementPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordPlacement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RecordPlacementPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordPlacement_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OpenWavePayload_wave(ctx context.Context, field graphql.CollectedField, obj *db.OpenWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenWavePayload_wave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Wave, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Wave) graphql.Marshaler {
+			return ec.marshalOWave2ᚖprakerjaᚋdbᚐWave(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OpenWavePayload_wave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Wave(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OpenWavePayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.OpenWavePayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OpenWavePayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OpenWavePayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OpenWavePayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -4401,6 +6576,38 @@ func (ec *executionContext) fieldContext_Participant_placements(_ context.Contex
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Placement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Participant_waveApplications(ctx context.Context, field graphql.CollectedField, obj *db.Participant) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Participant_waveApplications(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Participant().WaveApplications(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.WaveApplication) graphql.Marshaler {
+			return ec.marshalNWaveApplication2ᚕᚖprakerjaᚋdbᚐWaveApplicationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Participant_waveApplications(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Participant",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_WaveApplication(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5182,6 +7389,29 @@ func (ec *executionContext) fieldContext_Placement_status(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Placement", field, false, false, "PlacementStatus")
 }
 
+func (ec *executionContext) _Placement_startedOn(ctx context.Context, field graphql.CollectedField, obj *db.Placement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Placement_startedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.StartedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalODate2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Placement_startedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Placement", field, false, false, "Date")
+}
+
 func (ec *executionContext) _Placement_createdAt(ctx context.Context, field graphql.CollectedField, obj *db.Placement) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5897,6 +8127,102 @@ func (ec *executionContext) _ProvinceQuota_quota(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_ProvinceQuota_quota(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ProvinceQuota", field, false, false, "Int")
+}
+
+func (ec *executionContext) _PurchaseTrainingPayload_enrollment(ctx context.Context, field graphql.CollectedField, obj *db.PurchaseTrainingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PurchaseTrainingPayload_enrollment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Enrollment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Enrollment) graphql.Marshaler {
+			return ec.marshalOEnrollment2ᚖprakerjaᚋdbᚐEnrollment(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PurchaseTrainingPayload_enrollment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PurchaseTrainingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Enrollment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PurchaseTrainingPayload_participant(ctx context.Context, field graphql.CollectedField, obj *db.PurchaseTrainingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PurchaseTrainingPayload_participant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Participant) graphql.Marshaler {
+			return ec.marshalOParticipant2ᚖprakerjaᚋdbᚐParticipant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PurchaseTrainingPayload_participant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PurchaseTrainingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Participant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PurchaseTrainingPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.PurchaseTrainingPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PurchaseTrainingPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PurchaseTrainingPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PurchaseTrainingPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Query_node(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6830,6 +9156,134 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _RecordPlacementPayload_placement(ctx context.Context, field graphql.CollectedField, obj *db.RecordPlacementPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordPlacementPayload_placement(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Placement, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Placement) graphql.Marshaler {
+			return ec.marshalOPlacement2ᚖprakerjaᚋdbᚐPlacement(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RecordPlacementPayload_placement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordPlacementPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Placement(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RecordPlacementPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.RecordPlacementPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RecordPlacementPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RecordPlacementPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RecordPlacementPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterParticipantPayload_participant(ctx context.Context, field graphql.CollectedField, obj *db.RegisterParticipantPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterParticipantPayload_participant(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Participant, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Participant) graphql.Marshaler {
+			return ec.marshalOParticipant2ᚖprakerjaᚋdbᚐParticipant(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterParticipantPayload_participant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterParticipantPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Participant(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RegisterParticipantPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.RegisterParticipantPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RegisterParticipantPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RegisterParticipantPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RegisterParticipantPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Review_id(ctx context.Context, field graphql.CollectedField, obj *db.Review) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6981,6 +9435,221 @@ func (ec *executionContext) fieldContext_Review_enrollment(_ context.Context, fi
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Enrollment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RevokeLapsedParticipantsPayload_revokedCount(ctx context.Context, field graphql.CollectedField, obj *db.RevokeLapsedParticipantsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeLapsedParticipantsPayload_revokedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RevokedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeLapsedParticipantsPayload_revokedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RevokeLapsedParticipantsPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RevokeLapsedParticipantsPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.RevokeLapsedParticipantsPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RevokeLapsedParticipantsPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RevokeLapsedParticipantsPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RevokeLapsedParticipantsPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScheduleTrainingSessionPayload_session(ctx context.Context, field graphql.CollectedField, obj *db.ScheduleTrainingSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleTrainingSessionPayload_session(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Session, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.TrainingSession) graphql.Marshaler {
+			return ec.marshalOTrainingSession2ᚖprakerjaᚋdbᚐTrainingSession(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleTrainingSessionPayload_session(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScheduleTrainingSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TrainingSession(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ScheduleTrainingSessionPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.ScheduleTrainingSessionPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ScheduleTrainingSessionPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ScheduleTrainingSessionPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ScheduleTrainingSessionPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmitReviewPayload_review(ctx context.Context, field graphql.CollectedField, obj *db.SubmitReviewPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitReviewPayload_review(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Review, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Review) graphql.Marshaler {
+			return ec.marshalOReview2ᚖprakerjaᚋdbᚐReview(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitReviewPayload_review(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitReviewPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Review(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmitReviewPayload_incentives(ctx context.Context, field graphql.CollectedField, obj *db.SubmitReviewPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitReviewPayload_incentives(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Incentives, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.Incentive) graphql.Marshaler {
+			return ec.marshalNIncentive2ᚕᚖprakerjaᚋdbᚐIncentiveᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitReviewPayload_incentives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitReviewPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Incentive(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SubmitReviewPayload_userErrors(ctx context.Context, field graphql.CollectedField, obj *db.SubmitReviewPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SubmitReviewPayload_userErrors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UserErrors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+			return ec.marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SubmitReviewPayload_userErrors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SubmitReviewPayload",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_UserError(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7211,6 +9880,52 @@ func (ec *executionContext) fieldContext_TrainingSession_venue(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _TrainingSession_cancelledAt(ctx context.Context, field graphql.CollectedField, obj *db.TrainingSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingSession_cancelledAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelledAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingSession_cancelledAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingSession", field, false, false, "Time")
+}
+
+func (ec *executionContext) _TrainingSession_cancelReason(ctx context.Context, field graphql.CollectedField, obj *db.TrainingSession) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TrainingSession_cancelReason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CancelReason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TrainingSession_cancelReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TrainingSession", field, false, false, "String")
+}
+
 func (ec *executionContext) _TrainingSession_enrollments(ctx context.Context, field graphql.CollectedField, obj *db.TrainingSession) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7427,6 +10142,75 @@ func (ec *executionContext) fieldContext_TrainingSessionEdge_node(_ context.Cont
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _UserError_code(ctx context.Context, field graphql.CollectedField, obj *db.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_code(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Code, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.UserErrorCode) graphql.Marshaler {
+			return ec.marshalNUserErrorCode2prakerjaᚋdbᚐUserErrorCode(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_code(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, "UserErrorCode")
+}
+
+func (ec *executionContext) _UserError_message(ctx context.Context, field graphql.CollectedField, obj *db.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
+}
+
+func (ec *executionContext) _UserError_field(ctx context.Context, field graphql.CollectedField, obj *db.UserError) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_UserError_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalOString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_UserError_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("UserError", field, false, false, "String")
 }
 
 func (ec *executionContext) _Venue_type(ctx context.Context, field graphql.CollectedField, obj *db.Venue) (ret graphql.Marshaler) {
@@ -8012,6 +10796,107 @@ func (ec *executionContext) fieldContext_Wave_drawnAt(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Wave", field, false, false, "Time")
 }
 
+func (ec *executionContext) _WaveApplication_wave(ctx context.Context, field graphql.CollectedField, obj *db.WaveApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaveApplication_wave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.WaveApplication().Wave(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Wave) graphql.Marshaler {
+			return ec.marshalNWave2ᚖprakerjaᚋdbᚐWave(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaveApplication_wave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "WaveApplication",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Wave(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _WaveApplication_status(ctx context.Context, field graphql.CollectedField, obj *db.WaveApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaveApplication_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v db.WaveApplicationStatus) graphql.Marshaler {
+			return ec.marshalNWaveApplicationStatus2prakerjaᚋdbᚐWaveApplicationStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaveApplication_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaveApplication", field, false, false, "WaveApplicationStatus")
+}
+
+func (ec *executionContext) _WaveApplication_appliedAt(ctx context.Context, field graphql.CollectedField, obj *db.WaveApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaveApplication_appliedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AppliedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_WaveApplication_appliedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaveApplication", field, false, false, "Time")
+}
+
+func (ec *executionContext) _WaveApplication_decidedAt(ctx context.Context, field graphql.CollectedField, obj *db.WaveApplication) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_WaveApplication_decidedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DecidedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *time.Time) graphql.Marshaler {
+			return ec.marshalOTime2ᚖtimeᚐTime(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_WaveApplication_decidedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("WaveApplication", field, false, false, "Time")
+}
+
 func (ec *executionContext) _WaveConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.WaveConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8320,6 +11205,199 @@ func UnmarshalAuditEventOrder(ctx context.Context, raw any) (db.AuditEventOrder,
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCancelTrainingSessionInput(ctx context.Context, obj any) (db.CancelTrainingSessionInput, error) {
+	var it db.CancelTrainingSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"sessionId", "reason"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Reason = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCancelTrainingSessionInput unmarshals raw into the CancelTrainingSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCancelTrainingSessionInput(ctx context.Context, raw any) (db.CancelTrainingSessionInput, error) {
+	var out db.CancelTrainingSessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CancelTrainingSessionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCloseWaveInput(ctx context.Context, obj any) (db.CloseWaveInput, error) {
+	var it db.CloseWaveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"waveNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "waveNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waveNumber"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WaveNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCloseWaveInput unmarshals raw into the CloseWaveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCloseWaveInput(ctx context.Context, raw any) (db.CloseWaveInput, error) {
+	var out db.CloseWaveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CloseWaveInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompleteSurveyInput(ctx context.Context, obj any) (db.CompleteSurveyInput, error) {
+	var it db.CompleteSurveyInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"participantId", "sequence"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "participantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantID = data
+		case "sequence":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sequence"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Sequence = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompleteSurveyInput unmarshals raw into the CompleteSurveyInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompleteSurveyInput(ctx context.Context, raw any) (db.CompleteSurveyInput, error) {
+	var out db.CompleteSurveyInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompleteSurveyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCompleteTrainingInput(ctx context.Context, obj any) (db.CompleteTrainingInput, error) {
+	var it db.CompleteTrainingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["passed"]; !present {
+		asMap["passed"] = true
+	}
+
+	fieldsInOrder := [...]string{"enrollmentId", "passed"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enrollmentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enrollmentId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnrollmentID = data
+		case "passed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("passed"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Passed = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCompleteTrainingInput unmarshals raw into the CompleteTrainingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCompleteTrainingInput(ctx context.Context, raw any) (db.CompleteTrainingInput, error) {
+	var out db.CompleteTrainingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CompleteTrainingInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCourseFilter(ctx context.Context, obj any) (db.CourseFilter, error) {
 	var it db.CourseFilter
 	if obj == nil {
@@ -8461,6 +11539,325 @@ func (ec *executionContext) unmarshalInputCourseOrder(ctx context.Context, obj a
 func UnmarshalCourseOrder(ctx context.Context, raw any) (db.CourseOrder, error) {
 	var out db.CourseOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CourseOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateCourseInput(ctx context.Context, obj any) (db.CreateCourseInput, error) {
+	var it db.CreateCourseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"providerId", "title", "description", "category", "mode", "durationHours"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "providerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("providerId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProviderID = data
+		case "title":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("title"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Title = data
+		case "description":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("description"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Description = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "mode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("mode"))
+			data, err := ec.unmarshalNDeliveryMode2prakerjaᚋdbᚐDeliveryMode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Mode = data
+		case "durationHours":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("durationHours"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DurationHours = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateCourseInput unmarshals raw into the CreateCourseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateCourseInput(ctx context.Context, raw any) (db.CreateCourseInput, error) {
+	var out db.CreateCourseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateCourseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateProviderInput(ctx context.Context, obj any) (db.CreateProviderInput, error) {
+	var it db.CreateProviderInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "kind", "nib", "provinceCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "kind":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
+			data, err := ec.unmarshalNProviderKind2prakerjaᚋdbᚐProviderKind(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Kind = data
+		case "nib":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nib"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NIB = data
+		case "provinceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateProviderInput unmarshals raw into the CreateProviderInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateProviderInput(ctx context.Context, raw any) (db.CreateProviderInput, error) {
+	var out db.CreateProviderInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateProviderInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputCreateWaveInput(ctx context.Context, obj any) (db.CreateWaveInput, error) {
+	var it db.CreateWaveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"number", "scheme", "opensAt", "closesAt", "quota", "provinceQuotas"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "number":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("number"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Number = data
+		case "scheme":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("scheme"))
+			data, err := ec.unmarshalNSchemeCode2prakerjaᚋdbᚐSchemeCode(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Scheme = data
+		case "opensAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("opensAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OpensAt = data
+		case "closesAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("closesAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ClosesAt = data
+		case "quota":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quota"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quota = data
+		case "provinceQuotas":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceQuotas"))
+			data, err := ec.unmarshalOProvinceQuotaInput2ᚕᚖprakerjaᚋdbᚐProvinceQuotaInputᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceQuotas = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCreateWaveInput unmarshals raw into the CreateWaveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCreateWaveInput(ctx context.Context, raw any) (db.CreateWaveInput, error) {
+	var out db.CreateWaveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CreateWaveInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDisburseIncentivesInput(ctx context.Context, obj any) (db.DisburseIncentivesInput, error) {
+	var it db.DisburseIncentivesInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["batchSize"]; !present {
+		asMap["batchSize"] = 500
+	}
+
+	fieldsInOrder := [...]string{"dueBy", "batchSize"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "dueBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("dueBy"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.DueBy = data
+		case "batchSize":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("batchSize"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BatchSize = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDisburseIncentivesInput unmarshals raw into the DisburseIncentivesInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDisburseIncentivesInput(ctx context.Context, raw any) (db.DisburseIncentivesInput, error) {
+	var out db.DisburseIncentivesInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DisburseIncentivesInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDrawWaveInput(ctx context.Context, obj any) (db.DrawWaveInput, error) {
+	var it db.DrawWaveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"waveNumber", "seed"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "waveNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waveNumber"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WaveNumber = data
+		case "seed":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("seed"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Seed = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDrawWaveInput unmarshals raw into the DrawWaveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDrawWaveInput(ctx context.Context, raw any) (db.DrawWaveInput, error) {
+	var out db.DrawWaveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DrawWaveInput", raw, &out)
 	return out, err
 }
 
@@ -8794,6 +12191,216 @@ func UnmarshalIncentiveOrder(ctx context.Context, raw any) (db.IncentiveOrder, e
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputJoinWaveInput(ctx context.Context, obj any) (db.JoinWaveInput, error) {
+	var it db.JoinWaveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"participantId", "waveNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "participantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantID = data
+		case "waveNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waveNumber"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WaveNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalJoinWaveInput unmarshals raw into the JoinWaveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalJoinWaveInput(ctx context.Context, raw any) (db.JoinWaveInput, error) {
+	var out db.JoinWaveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "JoinWaveInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputLinkPayoutAccountInput(ctx context.Context, obj any) (db.LinkPayoutAccountInput, error) {
+	var it db.LinkPayoutAccountInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"participantId", "channel", "accountNumber", "holderName"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "participantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantID = data
+		case "channel":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("channel"))
+			data, err := ec.unmarshalNPayoutChannel2prakerjaᚋdbᚐPayoutChannel(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Channel = data
+		case "accountNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("accountNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AccountNumber = data
+		case "holderName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("holderName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.HolderName = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLinkPayoutAccountInput unmarshals raw into the LinkPayoutAccountInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLinkPayoutAccountInput(ctx context.Context, raw any) (db.LinkPayoutAccountInput, error) {
+	var out db.LinkPayoutAccountInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LinkPayoutAccountInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputListCourseInput(ctx context.Context, obj any) (db.ListCourseInput, error) {
+	var it db.ListCourseInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"courseId", "platformId", "price"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "courseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseID = data
+		case "platformId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("platformId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PlatformID = data
+		case "price":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("price"))
+			data, err := ec.unmarshalNMoney2int64(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Price = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalListCourseInput unmarshals raw into the ListCourseInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalListCourseInput(ctx context.Context, raw any) (db.ListCourseInput, error) {
+	var out db.ListCourseInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ListCourseInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputOpenWaveInput(ctx context.Context, obj any) (db.OpenWaveInput, error) {
+	var it db.OpenWaveInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"waveNumber"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "waveNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("waveNumber"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.WaveNumber = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalOpenWaveInput unmarshals raw into the OpenWaveInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalOpenWaveInput(ctx context.Context, raw any) (db.OpenWaveInput, error) {
+	var out db.OpenWaveInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "OpenWaveInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputParticipantFilter(ctx context.Context, obj any) (db.ParticipantFilter, error) {
 	var it db.ParticipantFilter
 	if obj == nil {
@@ -9061,6 +12668,461 @@ func UnmarshalProviderOrder(ctx context.Context, raw any) (db.ProviderOrder, err
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputProvinceQuotaInput(ctx context.Context, obj any) (db.ProvinceQuotaInput, error) {
+	var it db.ProvinceQuotaInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"provinceCode", "quota"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "provinceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceCode = data
+		case "quota":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quota"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Quota = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalProvinceQuotaInput unmarshals raw into the ProvinceQuotaInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalProvinceQuotaInput(ctx context.Context, raw any) (db.ProvinceQuotaInput, error) {
+	var out db.ProvinceQuotaInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ProvinceQuotaInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputPurchaseTrainingInput(ctx context.Context, obj any) (db.PurchaseTrainingInput, error) {
+	var it db.PurchaseTrainingInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"participantId", "listingId", "sessionId", "orderId"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "participantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantID = data
+		case "listingId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("listingId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ListingID = data
+		case "sessionId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("sessionId"))
+			data, err := ec.unmarshalOID2ᚖprakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.SessionID = data
+		case "orderId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("orderId"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OrderID = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPurchaseTrainingInput unmarshals raw into the PurchaseTrainingInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPurchaseTrainingInput(ctx context.Context, raw any) (db.PurchaseTrainingInput, error) {
+	var out db.PurchaseTrainingInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PurchaseTrainingInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRecordPlacementInput(ctx context.Context, obj any) (db.RecordPlacementInput, error) {
+	var it db.RecordPlacementInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"participantId", "enrollmentId", "employer", "position", "status", "startedOn"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "participantId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("participantId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ParticipantID = data
+		case "enrollmentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enrollmentId"))
+			data, err := ec.unmarshalOID2ᚖprakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnrollmentID = data
+		case "employer":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employer"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Employer = data
+		case "position":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("position"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Position = data
+		case "status":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("status"))
+			data, err := ec.unmarshalNPlacementStatus2prakerjaᚋdbᚐPlacementStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Status = data
+		case "startedOn":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startedOn"))
+			data, err := ec.unmarshalODate2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartedOn = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRecordPlacementInput unmarshals raw into the RecordPlacementInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRecordPlacementInput(ctx context.Context, raw any) (db.RecordPlacementInput, error) {
+	var out db.RecordPlacementInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RecordPlacementInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRegisterParticipantInput(ctx context.Context, obj any) (db.RegisterParticipantInput, error) {
+	var it db.RegisterParticipantInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nik", "kkNumber", "fullName", "birthDate", "gender", "email", "phone", "education", "employmentStatus"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nik":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nik"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.NIK = data
+		case "kkNumber":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kkNumber"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.KKNumber = data
+		case "fullName":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("fullName"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.FullName = data
+		case "birthDate":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("birthDate"))
+			data, err := ec.unmarshalNDate2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.BirthDate = data
+		case "gender":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("gender"))
+			data, err := ec.unmarshalNGender2prakerjaᚋdbᚐGender(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Gender = data
+		case "email":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("email"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Email = data
+		case "phone":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("phone"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Phone = data
+		case "education":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("education"))
+			data, err := ec.unmarshalNEducation2prakerjaᚋdbᚐEducation(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Education = data
+		case "employmentStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("employmentStatus"))
+			data, err := ec.unmarshalNEmploymentStatus2prakerjaᚋdbᚐEmploymentStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EmploymentStatus = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRegisterParticipantInput unmarshals raw into the RegisterParticipantInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRegisterParticipantInput(ctx context.Context, raw any) (db.RegisterParticipantInput, error) {
+	var out db.RegisterParticipantInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RegisterParticipantInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRevokeLapsedParticipantsInput(ctx context.Context, obj any) (db.RevokeLapsedParticipantsInput, error) {
+	var it db.RevokeLapsedParticipantsInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"asOf"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "asOf":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("asOf"))
+			data, err := ec.unmarshalOTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.AsOf = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRevokeLapsedParticipantsInput unmarshals raw into the RevokeLapsedParticipantsInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRevokeLapsedParticipantsInput(ctx context.Context, raw any) (db.RevokeLapsedParticipantsInput, error) {
+	var out db.RevokeLapsedParticipantsInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RevokeLapsedParticipantsInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputScheduleTrainingSessionInput(ctx context.Context, obj any) (db.ScheduleTrainingSessionInput, error) {
+	var it db.ScheduleTrainingSessionInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"courseId", "startsAt", "endsAt", "capacity", "venue"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "courseId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("courseId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CourseID = data
+		case "startsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("startsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.StartsAt = data
+		case "endsAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("endsAt"))
+			data, err := ec.unmarshalNTime2timeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EndsAt = data
+		case "capacity":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("capacity"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Capacity = data
+		case "venue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("venue"))
+			data, err := ec.unmarshalOVenueInput2ᚖprakerjaᚋdbᚐVenueInput(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Venue = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalScheduleTrainingSessionInput unmarshals raw into the ScheduleTrainingSessionInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalScheduleTrainingSessionInput(ctx context.Context, raw any) (db.ScheduleTrainingSessionInput, error) {
+	var out db.ScheduleTrainingSessionInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ScheduleTrainingSessionInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputSubmitReviewInput(ctx context.Context, obj any) (db.SubmitReviewInput, error) {
+	var it db.SubmitReviewInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"enrollmentId", "rating", "comment"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "enrollmentId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("enrollmentId"))
+			data, err := ec.unmarshalNID2prakerjaᚋdbᚐNodeID(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.EnrollmentID = data
+		case "rating":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("rating"))
+			data, err := ec.unmarshalNInt2int(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Rating = data
+		case "comment":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("comment"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Comment = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalSubmitReviewInput unmarshals raw into the SubmitReviewInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalSubmitReviewInput(ctx context.Context, raw any) (db.SubmitReviewInput, error) {
+	var out db.SubmitReviewInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "SubmitReviewInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputTrainingSessionFilter(ctx context.Context, obj any) (db.TrainingSessionFilter, error) {
 	var it db.TrainingSessionFilter
 	if obj == nil {
@@ -9209,6 +13271,69 @@ func (ec *executionContext) unmarshalInputTrainingSessionOrder(ctx context.Conte
 func UnmarshalTrainingSessionOrder(ctx context.Context, raw any) (db.TrainingSessionOrder, error) {
 	var out db.TrainingSessionOrder
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "TrainingSessionOrder", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputVenueInput(ctx context.Context, obj any) (db.VenueInput, error) {
+	var it db.VenueInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"type", "name", "provinceCode", "regency"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "type":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("type"))
+			data, err := ec.unmarshalNVenueType2prakerjaᚋdbᚐVenueType(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Type = data
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "provinceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceCode"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceCode = data
+		case "regency":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("regency"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Regency = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalVenueInput unmarshals raw into the VenueInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalVenueInput(ctx context.Context, raw any) (db.VenueInput, error) {
+	var out db.VenueInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "VenueInput", raw, &out)
 	return out, err
 }
 
@@ -9692,6 +13817,49 @@ func (ec *executionContext) _BenefitScheme(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var cancelTrainingSessionPayloadImplementors = []string{"CancelTrainingSessionPayload"}
+
+func (ec *executionContext) _CancelTrainingSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *db.CancelTrainingSessionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cancelTrainingSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CancelTrainingSessionPayload")
+		case "session":
+			out.Values[i] = ec._CancelTrainingSessionPayload_session(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "refundedCount":
+			out.Values[i] = ec._CancelTrainingSessionPayload_refundedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CancelTrainingSessionPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var certificateImplementors = []string{"Certificate", "Node"}
 
 func (ec *executionContext) _Certificate(ctx context.Context, sel ast.SelectionSet, obj *db.Certificate) graphql.Marshaler {
@@ -9730,6 +13898,125 @@ func (ec *executionContext) _Certificate(ctx context.Context, sel ast.SelectionS
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Certificate_enrollment(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var closeWavePayloadImplementors = []string{"CloseWavePayload"}
+
+func (ec *executionContext) _CloseWavePayload(ctx context.Context, sel ast.SelectionSet, obj *db.CloseWavePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, closeWavePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CloseWavePayload")
+		case "wave":
+			out.Values[i] = ec._CloseWavePayload_wave(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CloseWavePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var completeSurveyPayloadImplementors = []string{"CompleteSurveyPayload"}
+
+func (ec *executionContext) _CompleteSurveyPayload(ctx context.Context, sel ast.SelectionSet, obj *db.CompleteSurveyPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, completeSurveyPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompleteSurveyPayload")
+		case "incentive":
+			out.Values[i] = ec._CompleteSurveyPayload_incentive(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CompleteSurveyPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var completeTrainingPayloadImplementors = []string{"CompleteTrainingPayload"}
+
+func (ec *executionContext) _CompleteTrainingPayload(ctx context.Context, sel ast.SelectionSet, obj *db.CompleteTrainingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, completeTrainingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CompleteTrainingPayload")
+		case "enrollment":
+			out.Values[i] = ec._CompleteTrainingPayload_enrollment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "certificate":
+			out.Values[i] = ec._CompleteTrainingPayload_certificate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CompleteTrainingPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -9978,6 +14265,221 @@ func (ec *executionContext) _CourseListing(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._CourseListing_listedAt(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createCoursePayloadImplementors = []string{"CreateCoursePayload"}
+
+func (ec *executionContext) _CreateCoursePayload(ctx context.Context, sel ast.SelectionSet, obj *db.CreateCoursePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createCoursePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateCoursePayload")
+		case "course":
+			out.Values[i] = ec._CreateCoursePayload_course(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateCoursePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createProviderPayloadImplementors = []string{"CreateProviderPayload"}
+
+func (ec *executionContext) _CreateProviderPayload(ctx context.Context, sel ast.SelectionSet, obj *db.CreateProviderPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createProviderPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateProviderPayload")
+		case "provider":
+			out.Values[i] = ec._CreateProviderPayload_provider(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateProviderPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var createWavePayloadImplementors = []string{"CreateWavePayload"}
+
+func (ec *executionContext) _CreateWavePayload(ctx context.Context, sel ast.SelectionSet, obj *db.CreateWavePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, createWavePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CreateWavePayload")
+		case "wave":
+			out.Values[i] = ec._CreateWavePayload_wave(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._CreateWavePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var disburseIncentivesPayloadImplementors = []string{"DisburseIncentivesPayload"}
+
+func (ec *executionContext) _DisburseIncentivesPayload(ctx context.Context, sel ast.SelectionSet, obj *db.DisburseIncentivesPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, disburseIncentivesPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DisburseIncentivesPayload")
+		case "paidCount":
+			out.Values[i] = ec._DisburseIncentivesPayload_paidCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "failedCount":
+			out.Values[i] = ec._DisburseIncentivesPayload_failedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "batchCount":
+			out.Values[i] = ec._DisburseIncentivesPayload_batchCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DisburseIncentivesPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var drawWavePayloadImplementors = []string{"DrawWavePayload"}
+
+func (ec *executionContext) _DrawWavePayload(ctx context.Context, sel ast.SelectionSet, obj *db.DrawWavePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, drawWavePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DrawWavePayload")
+		case "wave":
+			out.Values[i] = ec._DrawWavePayload_wave(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "selectedCount":
+			out.Values[i] = ec._DrawWavePayload_selectedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notSelectedCount":
+			out.Values[i] = ec._DrawWavePayload_notSelectedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ineligibleCount":
+			out.Values[i] = ec._DrawWavePayload_ineligibleCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._DrawWavePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10262,6 +14764,11 @@ func (ec *executionContext) _Incentive(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Incentive_payments(ctx, field, obj)
 				})
+		case "surveyCompletedAt":
+			out.Values[i] = ec._Incentive_surveyCompletedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10346,6 +14853,332 @@ func (ec *executionContext) _IncentiveEdge(ctx context.Context, sel ast.Selectio
 			}
 		case "node":
 			out.Values[i] = ec._IncentiveEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var joinWavePayloadImplementors = []string{"JoinWavePayload"}
+
+func (ec *executionContext) _JoinWavePayload(ctx context.Context, sel ast.SelectionSet, obj *db.JoinWavePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, joinWavePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("JoinWavePayload")
+		case "participant":
+			out.Values[i] = ec._JoinWavePayload_participant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "wave":
+			out.Values[i] = ec._JoinWavePayload_wave(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._JoinWavePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var linkPayoutAccountPayloadImplementors = []string{"LinkPayoutAccountPayload"}
+
+func (ec *executionContext) _LinkPayoutAccountPayload(ctx context.Context, sel ast.SelectionSet, obj *db.LinkPayoutAccountPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, linkPayoutAccountPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LinkPayoutAccountPayload")
+		case "payoutAccount":
+			out.Values[i] = ec._LinkPayoutAccountPayload_payoutAccount(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._LinkPayoutAccountPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listCoursePayloadImplementors = []string{"ListCoursePayload"}
+
+func (ec *executionContext) _ListCoursePayload(ctx context.Context, sel ast.SelectionSet, obj *db.ListCoursePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listCoursePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListCoursePayload")
+		case "listing":
+			out.Values[i] = ec._ListCoursePayload_listing(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ListCoursePayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var mutationImplementors = []string{"Mutation"}
+
+func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
+		Object: "Mutation",
+	})
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
+			Object: field.Name,
+			Field:  field,
+		})
+
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Mutation")
+		case "registerParticipant":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_registerParticipant(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createWave":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createWave(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "openWave":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_openWave(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "closeWave":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_closeWave(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joinWave":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_joinWave(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "drawWave":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_drawWave(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createProvider":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createProvider(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "createCourse":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_createCourse(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "listCourse":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_listCourse(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "scheduleTrainingSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_scheduleTrainingSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purchaseTraining":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_purchaseTraining(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cancelTrainingSession":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_cancelTrainingSession(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeTraining":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeTraining(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "submitReview":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_submitReview(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "linkPayoutAccount":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_linkPayoutAccount(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "disburseIncentives":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_disburseIncentives(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completeSurvey":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_completeSurvey(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "revokeLapsedParticipants":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_revokeLapsedParticipants(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordPlacement":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordPlacement(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var openWavePayloadImplementors = []string{"OpenWavePayload"}
+
+func (ec *executionContext) _OpenWavePayload(ctx context.Context, sel ast.SelectionSet, obj *db.OpenWavePayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, openWavePayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OpenWavePayload")
+		case "wave":
+			out.Values[i] = ec._OpenWavePayload_wave(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._OpenWavePayload_userErrors(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -10555,6 +15388,12 @@ func (ec *executionContext) _Participant(ctx context.Context, sel ast.SelectionS
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Participant_placements(ctx, field, obj)
+				})
+		case "waveApplications":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Participant_waveApplications(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -10853,6 +15692,11 @@ func (ec *executionContext) _Placement(ctx context.Context, sel ast.SelectionSet
 		case "status":
 			out.Values[i] = ec._Placement_status(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "startedOn":
+			out.Values[i] = ec._Placement_startedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "createdAt":
@@ -11180,6 +16024,49 @@ func (ec *executionContext) _ProvinceQuota(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var purchaseTrainingPayloadImplementors = []string{"PurchaseTrainingPayload"}
+
+func (ec *executionContext) _PurchaseTrainingPayload(ctx context.Context, sel ast.SelectionSet, obj *db.PurchaseTrainingPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, purchaseTrainingPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PurchaseTrainingPayload")
+		case "enrollment":
+			out.Values[i] = ec._PurchaseTrainingPayload_enrollment(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "participant":
+			out.Values[i] = ec._PurchaseTrainingPayload_participant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._PurchaseTrainingPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
@@ -11356,6 +16243,82 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	return out
 }
 
+var recordPlacementPayloadImplementors = []string{"RecordPlacementPayload"}
+
+func (ec *executionContext) _RecordPlacementPayload(ctx context.Context, sel ast.SelectionSet, obj *db.RecordPlacementPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, recordPlacementPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RecordPlacementPayload")
+		case "placement":
+			out.Values[i] = ec._RecordPlacementPayload_placement(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RecordPlacementPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var registerParticipantPayloadImplementors = []string{"RegisterParticipantPayload"}
+
+func (ec *executionContext) _RegisterParticipantPayload(ctx context.Context, sel ast.SelectionSet, obj *db.RegisterParticipantPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, registerParticipantPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RegisterParticipantPayload")
+		case "participant":
+			out.Values[i] = ec._RegisterParticipantPayload_participant(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RegisterParticipantPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var reviewImplementors = []string{"Review", "Node"}
 
 func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, obj *db.Review) graphql.Marshaler {
@@ -11399,6 +16362,125 @@ func (ec *executionContext) _Review(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Review_enrollment(ctx, field, obj)
 				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var revokeLapsedParticipantsPayloadImplementors = []string{"RevokeLapsedParticipantsPayload"}
+
+func (ec *executionContext) _RevokeLapsedParticipantsPayload(ctx context.Context, sel ast.SelectionSet, obj *db.RevokeLapsedParticipantsPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, revokeLapsedParticipantsPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RevokeLapsedParticipantsPayload")
+		case "revokedCount":
+			out.Values[i] = ec._RevokeLapsedParticipantsPayload_revokedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._RevokeLapsedParticipantsPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var scheduleTrainingSessionPayloadImplementors = []string{"ScheduleTrainingSessionPayload"}
+
+func (ec *executionContext) _ScheduleTrainingSessionPayload(ctx context.Context, sel ast.SelectionSet, obj *db.ScheduleTrainingSessionPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, scheduleTrainingSessionPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ScheduleTrainingSessionPayload")
+		case "session":
+			out.Values[i] = ec._ScheduleTrainingSessionPayload_session(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._ScheduleTrainingSessionPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var submitReviewPayloadImplementors = []string{"SubmitReviewPayload"}
+
+func (ec *executionContext) _SubmitReviewPayload(ctx context.Context, sel ast.SelectionSet, obj *db.SubmitReviewPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, submitReviewPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SubmitReviewPayload")
+		case "review":
+			out.Values[i] = ec._SubmitReviewPayload_review(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "incentives":
+			out.Values[i] = ec._SubmitReviewPayload_incentives(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "userErrors":
+			out.Values[i] = ec._SubmitReviewPayload_userErrors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11470,6 +16552,16 @@ func (ec *executionContext) _TrainingSession(ctx context.Context, sel ast.Select
 			}
 		case "venue":
 			out.Values[i] = ec._TrainingSession_venue(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelledAt":
+			out.Values[i] = ec._TrainingSession_cancelledAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "cancelReason":
+			out.Values[i] = ec._TrainingSession_cancelReason(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -11564,6 +16656,49 @@ func (ec *executionContext) _TrainingSessionEdge(ctx context.Context, sel ast.Se
 		case "node":
 			out.Values[i] = ec._TrainingSessionEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var userErrorImplementors = []string{"UserError"}
+
+func (ec *executionContext) _UserError(ctx context.Context, sel ast.SelectionSet, obj *db.UserError) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, userErrorImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("UserError")
+		case "code":
+			out.Values[i] = ec._UserError_code(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._UserError_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._UserError_field(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -11789,6 +16924,55 @@ func (ec *executionContext) _Wave(ctx context.Context, sel ast.SelectionSet, obj
 	return out
 }
 
+var waveApplicationImplementors = []string{"WaveApplication"}
+
+func (ec *executionContext) _WaveApplication(ctx context.Context, sel ast.SelectionSet, obj *db.WaveApplication) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, waveApplicationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("WaveApplication")
+		case "wave":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._WaveApplication_wave(ctx, field, obj)
+				})
+		case "status":
+			out.Values[i] = ec._WaveApplication_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "appliedAt":
+			out.Values[i] = ec._WaveApplication_appliedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "decidedAt":
+			out.Values[i] = ec._WaveApplication_decidedAt(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var waveConnectionImplementors = []string{"WaveConnection"}
 
 func (ec *executionContext) _WaveConnection(ctx context.Context, sel ast.SelectionSet, obj *model.WaveConnection) graphql.Marshaler {
@@ -11970,6 +17154,58 @@ func (ec *executionContext) marshalNBenefitScheme2ᚖprakerjaᚋdbᚐBenefitSche
 	return ec._BenefitScheme(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCancelTrainingSessionInput2prakerjaᚋdbᚐCancelTrainingSessionInput(ctx context.Context, v any) (db.CancelTrainingSessionInput, error) {
+	res, err := ec.unmarshalInputCancelTrainingSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCancelTrainingSessionPayload2ᚖprakerjaᚋdbᚐCancelTrainingSessionPayload(ctx context.Context, sel ast.SelectionSet, v *db.CancelTrainingSessionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CancelTrainingSessionPayload!")
+		return graphql.Null
+	}
+	return ec._CancelTrainingSessionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCloseWaveInput2prakerjaᚋdbᚐCloseWaveInput(ctx context.Context, v any) (db.CloseWaveInput, error) {
+	res, err := ec.unmarshalInputCloseWaveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCloseWavePayload2ᚖprakerjaᚋdbᚐCloseWavePayload(ctx context.Context, sel ast.SelectionSet, v *db.CloseWavePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CloseWavePayload!")
+		return graphql.Null
+	}
+	return ec._CloseWavePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCompleteSurveyInput2prakerjaᚋdbᚐCompleteSurveyInput(ctx context.Context, v any) (db.CompleteSurveyInput, error) {
+	res, err := ec.unmarshalInputCompleteSurveyInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompleteSurveyPayload2ᚖprakerjaᚋdbᚐCompleteSurveyPayload(ctx context.Context, sel ast.SelectionSet, v *db.CompleteSurveyPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompleteSurveyPayload!")
+		return graphql.Null
+	}
+	return ec._CompleteSurveyPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCompleteTrainingInput2prakerjaᚋdbᚐCompleteTrainingInput(ctx context.Context, v any) (db.CompleteTrainingInput, error) {
+	res, err := ec.unmarshalInputCompleteTrainingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCompleteTrainingPayload2ᚖprakerjaᚋdbᚐCompleteTrainingPayload(ctx context.Context, sel ast.SelectionSet, v *db.CompleteTrainingPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CompleteTrainingPayload!")
+		return graphql.Null
+	}
+	return ec._CompleteTrainingPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCourse2ᚕᚖprakerjaᚋdbᚐCourseᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Course) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12060,6 +17296,45 @@ func (ec *executionContext) marshalNCourseOrderField2prakerjaᚋdbᚐCourseOrder
 	return v
 }
 
+func (ec *executionContext) unmarshalNCreateCourseInput2prakerjaᚋdbᚐCreateCourseInput(ctx context.Context, v any) (db.CreateCourseInput, error) {
+	res, err := ec.unmarshalInputCreateCourseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateCoursePayload2ᚖprakerjaᚋdbᚐCreateCoursePayload(ctx context.Context, sel ast.SelectionSet, v *db.CreateCoursePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateCoursePayload!")
+		return graphql.Null
+	}
+	return ec._CreateCoursePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateProviderInput2prakerjaᚋdbᚐCreateProviderInput(ctx context.Context, v any) (db.CreateProviderInput, error) {
+	res, err := ec.unmarshalInputCreateProviderInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateProviderPayload2ᚖprakerjaᚋdbᚐCreateProviderPayload(ctx context.Context, sel ast.SelectionSet, v *db.CreateProviderPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateProviderPayload!")
+		return graphql.Null
+	}
+	return ec._CreateProviderPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCreateWaveInput2prakerjaᚋdbᚐCreateWaveInput(ctx context.Context, v any) (db.CreateWaveInput, error) {
+	res, err := ec.unmarshalInputCreateWaveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCreateWavePayload2ᚖprakerjaᚋdbᚐCreateWavePayload(ctx context.Context, sel ast.SelectionSet, v *db.CreateWavePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CreateWavePayload!")
+		return graphql.Null
+	}
+	return ec._CreateWavePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
 	res, err := model.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12082,6 +17357,32 @@ func (ec *executionContext) unmarshalNDeliveryMode2prakerjaᚋdbᚐDeliveryMode(
 
 func (ec *executionContext) marshalNDeliveryMode2prakerjaᚋdbᚐDeliveryMode(ctx context.Context, sel ast.SelectionSet, v db.DeliveryMode) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNDisburseIncentivesInput2prakerjaᚋdbᚐDisburseIncentivesInput(ctx context.Context, v any) (db.DisburseIncentivesInput, error) {
+	res, err := ec.unmarshalInputDisburseIncentivesInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDisburseIncentivesPayload2ᚖprakerjaᚋdbᚐDisburseIncentivesPayload(ctx context.Context, sel ast.SelectionSet, v *db.DisburseIncentivesPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DisburseIncentivesPayload!")
+		return graphql.Null
+	}
+	return ec._DisburseIncentivesPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDrawWaveInput2prakerjaᚋdbᚐDrawWaveInput(ctx context.Context, v any) (db.DrawWaveInput, error) {
+	res, err := ec.unmarshalInputDrawWaveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDrawWavePayload2ᚖprakerjaᚋdbᚐDrawWavePayload(ctx context.Context, sel ast.SelectionSet, v *db.DrawWavePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DrawWavePayload!")
+		return graphql.Null
+	}
+	return ec._DrawWavePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNEducation2prakerjaᚋdbᚐEducation(ctx context.Context, v any) (db.Education, error) {
@@ -12276,6 +17577,45 @@ func (ec *executionContext) marshalNIncentiveStatus2prakerjaᚋdbᚐIncentiveSta
 	return v
 }
 
+func (ec *executionContext) unmarshalNJoinWaveInput2prakerjaᚋdbᚐJoinWaveInput(ctx context.Context, v any) (db.JoinWaveInput, error) {
+	res, err := ec.unmarshalInputJoinWaveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNJoinWavePayload2ᚖprakerjaᚋdbᚐJoinWavePayload(ctx context.Context, sel ast.SelectionSet, v *db.JoinWavePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "JoinWavePayload!")
+		return graphql.Null
+	}
+	return ec._JoinWavePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNLinkPayoutAccountInput2prakerjaᚋdbᚐLinkPayoutAccountInput(ctx context.Context, v any) (db.LinkPayoutAccountInput, error) {
+	res, err := ec.unmarshalInputLinkPayoutAccountInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLinkPayoutAccountPayload2ᚖprakerjaᚋdbᚐLinkPayoutAccountPayload(ctx context.Context, sel ast.SelectionSet, v *db.LinkPayoutAccountPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LinkPayoutAccountPayload!")
+		return graphql.Null
+	}
+	return ec._LinkPayoutAccountPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNListCourseInput2prakerjaᚋdbᚐListCourseInput(ctx context.Context, v any) (db.ListCourseInput, error) {
+	res, err := ec.unmarshalInputListCourseInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNListCoursePayload2ᚖprakerjaᚋdbᚐListCoursePayload(ctx context.Context, sel ast.SelectionSet, v *db.ListCoursePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ListCoursePayload!")
+		return graphql.Null
+	}
+	return ec._ListCoursePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNMoney2int64(ctx context.Context, v any) (int64, error) {
 	res, err := model.UnmarshalMoney(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12298,6 +17638,19 @@ func (ec *executionContext) marshalNNode2ᚕprakerjaᚋgraphᚋmodelᚐNode(ctx 
 	})
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalNOpenWaveInput2prakerjaᚋdbᚐOpenWaveInput(ctx context.Context, v any) (db.OpenWaveInput, error) {
+	res, err := ec.unmarshalInputOpenWaveInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOpenWavePayload2ᚖprakerjaᚋdbᚐOpenWavePayload(ctx context.Context, sel ast.SelectionSet, v *db.OpenWavePayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OpenWavePayload!")
+		return graphql.Null
+	}
+	return ec._OpenWavePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNOrderDirection2prakerjaᚋdbᚐOrderDirection(ctx context.Context, v any) (db.OrderDirection, error) {
@@ -12654,6 +18007,76 @@ func (ec *executionContext) marshalNProvinceQuota2ᚖprakerjaᚋdbᚐProvinceQuo
 	return ec._ProvinceQuota(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNProvinceQuotaInput2ᚖprakerjaᚋdbᚐProvinceQuotaInput(ctx context.Context, v any) (*db.ProvinceQuotaInput, error) {
+	res, err := ec.unmarshalInputProvinceQuotaInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalNPurchaseTrainingInput2prakerjaᚋdbᚐPurchaseTrainingInput(ctx context.Context, v any) (db.PurchaseTrainingInput, error) {
+	res, err := ec.unmarshalInputPurchaseTrainingInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPurchaseTrainingPayload2ᚖprakerjaᚋdbᚐPurchaseTrainingPayload(ctx context.Context, sel ast.SelectionSet, v *db.PurchaseTrainingPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PurchaseTrainingPayload!")
+		return graphql.Null
+	}
+	return ec._PurchaseTrainingPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRecordPlacementInput2prakerjaᚋdbᚐRecordPlacementInput(ctx context.Context, v any) (db.RecordPlacementInput, error) {
+	res, err := ec.unmarshalInputRecordPlacementInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRecordPlacementPayload2ᚖprakerjaᚋdbᚐRecordPlacementPayload(ctx context.Context, sel ast.SelectionSet, v *db.RecordPlacementPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RecordPlacementPayload!")
+		return graphql.Null
+	}
+	return ec._RecordPlacementPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRegisterParticipantInput2prakerjaᚋdbᚐRegisterParticipantInput(ctx context.Context, v any) (db.RegisterParticipantInput, error) {
+	res, err := ec.unmarshalInputRegisterParticipantInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRegisterParticipantPayload2ᚖprakerjaᚋdbᚐRegisterParticipantPayload(ctx context.Context, sel ast.SelectionSet, v *db.RegisterParticipantPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RegisterParticipantPayload!")
+		return graphql.Null
+	}
+	return ec._RegisterParticipantPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRevokeLapsedParticipantsInput2prakerjaᚋdbᚐRevokeLapsedParticipantsInput(ctx context.Context, v any) (db.RevokeLapsedParticipantsInput, error) {
+	res, err := ec.unmarshalInputRevokeLapsedParticipantsInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRevokeLapsedParticipantsPayload2ᚖprakerjaᚋdbᚐRevokeLapsedParticipantsPayload(ctx context.Context, sel ast.SelectionSet, v *db.RevokeLapsedParticipantsPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RevokeLapsedParticipantsPayload!")
+		return graphql.Null
+	}
+	return ec._RevokeLapsedParticipantsPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNScheduleTrainingSessionInput2prakerjaᚋdbᚐScheduleTrainingSessionInput(ctx context.Context, v any) (db.ScheduleTrainingSessionInput, error) {
+	res, err := ec.unmarshalInputScheduleTrainingSessionInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNScheduleTrainingSessionPayload2ᚖprakerjaᚋdbᚐScheduleTrainingSessionPayload(ctx context.Context, sel ast.SelectionSet, v *db.ScheduleTrainingSessionPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ScheduleTrainingSessionPayload!")
+		return graphql.Null
+	}
+	return ec._ScheduleTrainingSessionPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNSchemeCode2prakerjaᚋdbᚐSchemeCode(ctx context.Context, v any) (db.SchemeCode, error) {
 	var res db.SchemeCode
 	err := res.UnmarshalGQL(v)
@@ -12662,6 +18085,19 @@ func (ec *executionContext) unmarshalNSchemeCode2prakerjaᚋdbᚐSchemeCode(ctx 
 
 func (ec *executionContext) marshalNSchemeCode2prakerjaᚋdbᚐSchemeCode(ctx context.Context, sel ast.SelectionSet, v db.SchemeCode) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) unmarshalNSubmitReviewInput2prakerjaᚋdbᚐSubmitReviewInput(ctx context.Context, v any) (db.SubmitReviewInput, error) {
+	res, err := ec.unmarshalInputSubmitReviewInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSubmitReviewPayload2ᚖprakerjaᚋdbᚐSubmitReviewPayload(ctx context.Context, sel ast.SelectionSet, v *db.SubmitReviewPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SubmitReviewPayload!")
+		return graphql.Null
+	}
+	return ec._SubmitReviewPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNTime2timeᚐTime(ctx context.Context, v any) (time.Time, error) {
@@ -12754,6 +18190,40 @@ func (ec *executionContext) marshalNTrainingSessionStatus2prakerjaᚋdbᚐTraini
 	return v
 }
 
+func (ec *executionContext) marshalNUserError2ᚕᚖprakerjaᚋdbᚐUserErrorᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.UserError) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNUserError2ᚖprakerjaᚋdbᚐUserError(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNUserError2ᚖprakerjaᚋdbᚐUserError(ctx context.Context, sel ast.SelectionSet, v *db.UserError) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "UserError!")
+		return graphql.Null
+	}
+	return ec._UserError(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNUserErrorCode2prakerjaᚋdbᚐUserErrorCode(ctx context.Context, v any) (db.UserErrorCode, error) {
+	var res db.UserErrorCode
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNUserErrorCode2prakerjaᚋdbᚐUserErrorCode(ctx context.Context, sel ast.SelectionSet, v db.UserErrorCode) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalNVenueType2prakerjaᚋdbᚐVenueType(ctx context.Context, v any) (db.VenueType, error) {
 	var res db.VenueType
 	err := res.UnmarshalGQL(v)
@@ -12794,6 +18264,40 @@ func (ec *executionContext) marshalNWave2ᚖprakerjaᚋdbᚐWave(ctx context.Con
 		return graphql.Null
 	}
 	return ec._Wave(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNWaveApplication2ᚕᚖprakerjaᚋdbᚐWaveApplicationᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.WaveApplication) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNWaveApplication2ᚖprakerjaᚋdbᚐWaveApplication(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNWaveApplication2ᚖprakerjaᚋdbᚐWaveApplication(ctx context.Context, sel ast.SelectionSet, v *db.WaveApplication) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "WaveApplication!")
+		return graphql.Null
+	}
+	return ec._WaveApplication(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNWaveApplicationStatus2prakerjaᚋdbᚐWaveApplicationStatus(ctx context.Context, v any) (db.WaveApplicationStatus, error) {
+	var res db.WaveApplicationStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNWaveApplicationStatus2prakerjaᚋdbᚐWaveApplicationStatus(ctx context.Context, sel ast.SelectionSet, v db.WaveApplicationStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNWaveConnection2ᚖprakerjaᚋgraphᚋmodelᚐWaveConnection(ctx context.Context, sel ast.SelectionSet, v *model.WaveConnection) graphql.Marshaler {
@@ -12884,6 +18388,13 @@ func (ec *executionContext) unmarshalOCourseFilter2ᚖprakerjaᚋdbᚐCourseFilt
 	}
 	res, err := ec.unmarshalInputCourseFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCourseListing2ᚖprakerjaᚋdbᚐListing(ctx context.Context, sel ast.SelectionSet, v *db.Listing) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CourseListing(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOCourseOrder2ᚖprakerjaᚋdbᚐCourseOrder(ctx context.Context, v any) (*db.CourseOrder, error) {
@@ -13115,6 +18626,13 @@ func (ec *executionContext) marshalOGender2ᚕprakerjaᚋdbᚐGenderᚄ(ctx cont
 	return ret
 }
 
+func (ec *executionContext) marshalOIncentive2ᚖprakerjaᚋdbᚐIncentive(ctx context.Context, sel ast.SelectionSet, v *db.Incentive) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Incentive(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOIncentiveFilter2ᚖprakerjaᚋdbᚐIncentiveFilter(ctx context.Context, v any) (*db.IncentiveFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -13321,6 +18839,13 @@ func (ec *executionContext) marshalOPaymentFailureCode2ᚖprakerjaᚋdbᚐPaymen
 	return v
 }
 
+func (ec *executionContext) marshalOPayoutAccount2ᚖprakerjaᚋdbᚐPayoutAccount(ctx context.Context, sel ast.SelectionSet, v *db.PayoutAccount) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PayoutAccount(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOPayoutChannel2ᚕprakerjaᚋdbᚐPayoutChannelᚄ(ctx context.Context, v any) ([]db.PayoutChannel, error) {
 	if v == nil {
 		return nil, nil
@@ -13371,6 +18896,13 @@ func (ec *executionContext) marshalOPayoutChannel2ᚖprakerjaᚋdbᚐPayoutChann
 		return graphql.Null
 	}
 	return v
+}
+
+func (ec *executionContext) marshalOPlacement2ᚖprakerjaᚋdbᚐPlacement(ctx context.Context, sel ast.SelectionSet, v *db.Placement) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Placement(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOPlatform2ᚖprakerjaᚋdbᚐPlatform(ctx context.Context, sel ast.SelectionSet, v *db.Platform) graphql.Marshaler {
@@ -13437,6 +18969,23 @@ func (ec *executionContext) unmarshalOProviderOrder2ᚖprakerjaᚋdbᚐProviderO
 	}
 	res, err := ec.unmarshalInputProviderOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOProvinceQuotaInput2ᚕᚖprakerjaᚋdbᚐProvinceQuotaInputᚄ(ctx context.Context, v any) ([]*db.ProvinceQuotaInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*db.ProvinceQuotaInput, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNProvinceQuotaInput2ᚖprakerjaᚋdbᚐProvinceQuotaInput(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) marshalOReview2ᚖprakerjaᚋdbᚐReview(ctx context.Context, sel ast.SelectionSet, v *db.Review) graphql.Marshaler {
@@ -13580,6 +19129,14 @@ func (ec *executionContext) marshalOVenue2ᚖprakerjaᚋdbᚐVenue(ctx context.C
 		return graphql.Null
 	}
 	return ec._Venue(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOVenueInput2ᚖprakerjaᚋdbᚐVenueInput(ctx context.Context, v any) (*db.VenueInput, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputVenueInput(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) unmarshalOVenueType2ᚕprakerjaᚋdbᚐVenueTypeᚄ(ctx context.Context, v any) ([]db.VenueType, error) {

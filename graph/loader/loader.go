@@ -41,14 +41,15 @@ type Loaders struct {
 	PlacementByID     *dataloadgen.Loader[int64, *db.Placement]
 	AuditEventByID    *dataloadgen.Loader[int64, *db.AuditEvent]
 
-	CourseIDByEnrollment        *dataloadgen.Loader[int64, int64]
-	CertificateByEnrollment     *dataloadgen.Loader[int64, *db.Certificate]
-	ReviewByEnrollment          *dataloadgen.Loader[int64, *db.Review]
-	ListingsByCourse            *dataloadgen.Loader[int64, []*db.Listing]
-	PaymentsByIncentive         *dataloadgen.Loader[int64, []*db.Payment]
-	PayoutAccountsByParticipant *dataloadgen.Loader[int64, []*db.PayoutAccount]
-	PlacementsByParticipant     *dataloadgen.Loader[int64, []*db.Placement]
-	ProvinceQuotasByWave        *dataloadgen.Loader[int64, []*db.ProvinceQuota]
+	CourseIDByEnrollment          *dataloadgen.Loader[int64, int64]
+	CertificateByEnrollment       *dataloadgen.Loader[int64, *db.Certificate]
+	ReviewByEnrollment            *dataloadgen.Loader[int64, *db.Review]
+	ListingsByCourse              *dataloadgen.Loader[int64, []*db.Listing]
+	PaymentsByIncentive           *dataloadgen.Loader[int64, []*db.Payment]
+	PayoutAccountsByParticipant   *dataloadgen.Loader[int64, []*db.PayoutAccount]
+	PlacementsByParticipant       *dataloadgen.Loader[int64, []*db.Placement]
+	ProvinceQuotasByWave          *dataloadgen.Loader[int64, []*db.ProvinceQuota]
+	WaveApplicationsByParticipant *dataloadgen.Loader[int64, []*db.WaveApplication]
 
 	EnrollmentPages  *dataloadgen.Loader[PageKey, *db.Page[db.Enrollment]]
 	EnrollmentCounts *dataloadgen.Loader[PageKey, int]
@@ -126,13 +127,14 @@ func New(idb bun.IDB, scope db.Scope, wait time.Duration) *Loaders {
 		CourseIDByEnrollment: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []int64) (map[int64]int64, error) {
 			return db.FindCourseIDsByEnrollments(ctx, idb, keys)
 		}, opt),
-		CertificateByEnrollment:     ids(idb, scope, db.FindCertificatesByEnrollments, opt),
-		ReviewByEnrollment:          ids(idb, scope, db.FindReviewsByEnrollments, opt),
-		ListingsByCourse:            ids(idb, scope, db.FindListingsByCourses, opt),
-		PaymentsByIncentive:         ids(idb, scope, db.FindPaymentsByIncentives, opt),
-		PayoutAccountsByParticipant: ids(idb, scope, db.FindPayoutAccountsByParticipants, opt),
-		PlacementsByParticipant:     ids(idb, scope, db.FindPlacementsByParticipants, opt),
-		ProvinceQuotasByWave:        ids(idb, scope, db.FindProvinceQuotasByWaves, opt),
+		CertificateByEnrollment:       ids(idb, scope, db.FindCertificatesByEnrollments, opt),
+		ReviewByEnrollment:            ids(idb, scope, db.FindReviewsByEnrollments, opt),
+		ListingsByCourse:              ids(idb, scope, db.FindListingsByCourses, opt),
+		PaymentsByIncentive:           ids(idb, scope, db.FindPaymentsByIncentives, opt),
+		PayoutAccountsByParticipant:   ids(idb, scope, db.FindPayoutAccountsByParticipants, opt),
+		PlacementsByParticipant:       ids(idb, scope, db.FindPlacementsByParticipants, opt),
+		ProvinceQuotasByWave:          ids(idb, scope, db.FindProvinceQuotasByWaves, opt),
+		WaveApplicationsByParticipant: ids(idb, scope, db.FindWaveApplicationsByParticipants, opt),
 
 		EnrollmentPages:  pages(idb, scope, db.FindEnrollmentsByParents, opt),
 		EnrollmentCounts: counts(idb, scope, db.CountEnrollmentsByParents, opt),

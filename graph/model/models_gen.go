@@ -2,6 +2,10 @@
 
 package model
 
+// Every change. Each mutation takes one input and returns a payload with its result and `userErrors`; a refusal writes nothing. Each success writes an audit event in the same transaction.
+type Mutation struct {
+}
+
 // The root of every read.
 type Query struct {
 }
