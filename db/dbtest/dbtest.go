@@ -117,6 +117,11 @@ func template(tb testing.TB, kind string, build func(ctx context.Context, bdb *b
 	}
 	defer bdb.Close()
 	if err := build(ctx, bdb); err != nil {
+		bdb.Close()
+		if conn, cerr := pgx.Connect(ctx, URLFor("postgres")); cerr == nil {
+			_ = dropDB(ctx, conn, name)
+			conn.Close(ctx)
+		}
 		tb.Fatalf("build %s template database: %v", kind, err)
 	}
 	if err := bdb.Close(); err != nil {

@@ -270,12 +270,15 @@ func (g *gen) buildCourses(r rng) {
 			c.startHour = []int64{9, 13, 19}[r.IntN(3)] * hour
 		case modeHybrid:
 			c.hoursPerDay = 6
-			c.period = 14 * day
 			c.startHour = 8 * hour
 		case modeOffline:
 			c.hoursPerDay = 6 + r.IntN(3)
-			c.period = 14 * day
 			c.startHour = 8 * hour
+		}
+		if mode == modeOffline || mode == modeHybrid {
+			// Runs at one venue never overlap: every two weeks, or more for long courses.
+			days := int64((hours + c.hoursPerDay - 1) / c.hoursPerDay)
+			c.period = max(14, 7*((days+7)/7)) * day
 		}
 		d := dateOf(created) + 3
 		for weekday(d) != 1 {
@@ -295,7 +298,14 @@ func (g *gen) buildCourses(r rng) {
 					continue
 				}
 				seen[prov] = true
-				c.venues = append(c.venues, g.makeVenue(r, pv, cat, prov))
+				v := g.makeVenue(r, pv, cat, prov)
+				dup := false
+				for _, o := range c.venues {
+					dup = dup || o.name == v.name
+				}
+				if !dup {
+					c.venues = append(c.venues, v)
+				}
 			}
 		}
 		// Listings on one to four platforms that had joined.

@@ -16,7 +16,14 @@ const (
 	pgEpochDays = 10957
 )
 
-type copyBuf struct{ b []byte }
+// copyBuf accumulates rows. Each value written is one field; fields whose column the database
+// lacks (an optional column a migration has not added) are skipped.
+type copyBuf struct {
+	b    []byte
+	skip []bool // per field; nil when every column is present
+	kept int    // fields per row after skipping
+	fi   int    // index of the next field in the current row
+}
 
 func (c *copyBuf) header() {
 	c.b = append(c.b, "PGCOPY\n\xff\r\n\x00"...)
@@ -26,42 +33,62 @@ func (c *copyBuf) header() {
 
 func (c *copyBuf) trailer() { c.b = binary.BigEndian.AppendUint16(c.b, 0xffff) }
 
-func (c *copyBuf) row(fields int) { c.b = binary.BigEndian.AppendUint16(c.b, uint16(fields)) }
+// row starts a row of the table's full column list.
+func (c *copyBuf) row(fields int) {
+	if c.skip == nil {
+		c.kept = fields
+	}
+	c.fi = 0
+	c.b = binary.BigEndian.AppendUint16(c.b, uint16(c.kept))
+}
 
-func (c *copyBuf) null() { c.b = binary.BigEndian.AppendUint32(c.b, 0xffffffff) }
+// next reports whether the next field is written, and moves on.
+func (c *copyBuf) next() bool {
+	i := c.fi
+	c.fi++
+	return c.skip == nil || !c.skip[i]
+}
+
+func (c *copyBuf) rawNull() { c.b = binary.BigEndian.AppendUint32(c.b, 0xffffffff) }
+
+func (c *copyBuf) null() {
+	if c.next() {
+		c.rawNull()
+	}
+}
 
 // int8 writes a bigint.
 func (c *copyBuf) int8(v int64) {
-	c.b = binary.BigEndian.AppendUint32(c.b, 8)
-	c.b = binary.BigEndian.AppendUint64(c.b, uint64(v))
-}
-
-// int8OrNull writes a bigint reference, NULL when v <= 0.
-func (c *copyBuf) int8OrNull(v int64) {
-	if v <= 0 {
-		c.null()
-		return
+	if c.next() {
+		c.b = binary.BigEndian.AppendUint32(c.b, 8)
+		c.b = binary.BigEndian.AppendUint64(c.b, uint64(v))
 	}
-	c.int8(v)
 }
 
 // int4 writes an integer.
 func (c *copyBuf) int4(v int32) {
-	c.b = binary.BigEndian.AppendUint32(c.b, 4)
-	c.b = binary.BigEndian.AppendUint32(c.b, uint32(v))
+	if c.next() {
+		c.b = binary.BigEndian.AppendUint32(c.b, 4)
+		c.b = binary.BigEndian.AppendUint32(c.b, uint32(v))
+	}
 }
 
 // int2 writes a smallint.
 func (c *copyBuf) int2(v int16) {
-	c.b = binary.BigEndian.AppendUint32(c.b, 2)
-	c.b = binary.BigEndian.AppendUint16(c.b, uint16(v))
+	if c.next() {
+		c.b = binary.BigEndian.AppendUint32(c.b, 2)
+		c.b = binary.BigEndian.AppendUint16(c.b, uint16(v))
+	}
 }
 
 func (c *copyBuf) text(s string) {
-	c.b = binary.BigEndian.AppendUint32(c.b, uint32(len(s)))
-	c.b = append(c.b, s...)
+	if c.next() {
+		c.b = binary.BigEndian.AppendUint32(c.b, uint32(len(s)))
+		c.b = append(c.b, s...)
+	}
 }
 
+// textOrNull writes s, or NULL when s is empty.
 func (c *copyBuf) textOrNull(s string) {
 	if s == "" {
 		c.null()
@@ -72,14 +99,18 @@ func (c *copyBuf) textOrNull(s string) {
 
 // textBytes writes a text value built in a scratch buffer.
 func (c *copyBuf) textBytes(s []byte) {
-	c.b = binary.BigEndian.AppendUint32(c.b, uint32(len(s)))
-	c.b = append(c.b, s...)
+	if c.next() {
+		c.b = binary.BigEndian.AppendUint32(c.b, uint32(len(s)))
+		c.b = append(c.b, s...)
+	}
 }
 
 // ts writes a timestamptz from Unix seconds.
 func (c *copyBuf) ts(unix int64) {
-	c.b = binary.BigEndian.AppendUint32(c.b, 8)
-	c.b = binary.BigEndian.AppendUint64(c.b, uint64((unix-pgEpochSec)*1_000_000))
+	if c.next() {
+		c.b = binary.BigEndian.AppendUint32(c.b, 8)
+		c.b = binary.BigEndian.AppendUint64(c.b, uint64((unix-pgEpochSec)*1_000_000))
+	}
 }
 
 // tsOrNull writes a timestamptz, NULL when unix is 0.
@@ -93,8 +124,19 @@ func (c *copyBuf) tsOrNull(unix int64) {
 
 // date writes a date from days since 1970-01-01.
 func (c *copyBuf) date(days int32) {
-	c.b = binary.BigEndian.AppendUint32(c.b, 4)
-	c.b = binary.BigEndian.AppendUint32(c.b, uint32(days-pgEpochDays))
+	if c.next() {
+		c.b = binary.BigEndian.AppendUint32(c.b, 4)
+		c.b = binary.BigEndian.AppendUint32(c.b, uint32(days-pgEpochDays))
+	}
+}
+
+// dateOrNull writes a date, NULL when days is 0.
+func (c *copyBuf) dateOrNull(days int32) {
+	if days == 0 {
+		c.null()
+		return
+	}
+	c.date(days)
 }
 
 // rowReader is an io.Reader over the binary COPY stream of n rows produced by emit. pgconn reads it
@@ -110,9 +152,17 @@ type rowReader struct {
 
 const chunk = 256 << 10
 
-func newRowReader(n int, emit func(i int, c *copyBuf), onRows func(int)) *rowReader {
+func newRowReader(n int, emit func(i int, c *copyBuf), skip []bool, onRows func(int)) *rowReader {
 	r := &rowReader{n: n, emit: emit, onRows: onRows}
 	r.buf.b = make([]byte, 0, chunk+4096)
+	r.buf.skip = skip
+	if skip != nil {
+		for _, s := range skip {
+			if !s {
+				r.buf.kept++
+			}
+		}
+	}
 	r.buf.header()
 	return r
 }

@@ -29,6 +29,26 @@ func (g *gen) linkAccounts(r rng, pi int32) (int32, int64) {
 	}
 	ch := g.pickChannel(r, created)
 	switch x := r.Float64(); {
+	case x < 0.03 && g.canReplace:
+		// Validated, then replaced by a newer validated account on another channel.
+		ai := add(ch, created, acValidated)
+		if a := &g.accounts[ai]; a.status == acValidated {
+			later := a.validated + r.between(day, 20*day)
+			if later <= g.now {
+				ch2 := g.pickChannel(r, later)
+				for ch2 == ch {
+					ch2 = g.pickChannel(r, later)
+				}
+				bi := add(ch2, later, acValidated)
+				if g.accounts[bi].status == acValidated {
+					a.status, a.validated = acReplaced, 0
+					return bi, g.accounts[bi].validated
+				}
+				// The new one is still being checked: the old one stays in use.
+				return ai, a.validated
+			}
+			return ai, a.validated
+		}
 	case x < 0.88:
 		ai := add(ch, created, acValidated)
 		if g.accounts[ai].status == acValidated {
@@ -112,7 +132,7 @@ func (g *gen) buildIncentives(r rng, pi, first int32, at int64, acct int32, sc *
 		done := opens + r.between(day, 25*day)
 		switch {
 		case completes && done <= g.now:
-			in.due = dateOf(done)
+			in.due, in.surveyDone = dateOf(done), done
 			g.settle(r, &in, acct)
 		case !completes && opens+30*day <= g.now:
 			in.due, in.status = dateOf(opens+30*day), inExpired
@@ -259,5 +279,8 @@ func (g *gen) place(r rng, pi, first int32) {
 		pl.status = plReferred
 	}
 	pl.updated = minI64(created+span, g.now)
+	if pl.status == plHired {
+		pl.started = dateOf(pl.updated) + 3 + int32(r.IntN(28))
+	}
 	g.placements = append(g.placements, pl)
 }

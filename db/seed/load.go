@@ -153,6 +153,11 @@ func loadTx(ctx context.Context, tx pgx.Tx, opts Options, prog *progress, stats 
 		return err
 	}
 	g := newGen(opts, schemes, provinces)
+	// Use the REPLACED payout account status only where a migration allows it.
+	if err := tx.QueryRow(ctx, `SELECT coalesce(bool_or(pg_get_constraintdef(oid) LIKE '%''REPLACED''%'), false)
+		FROM pg_constraint WHERE conrelid = 'payout_accounts'::regclass AND contype = 'c'`).Scan(&g.canReplace); err != nil {
+		return fmt.Errorf("seed: read payout account statuses: %w", err)
+	}
 	if err := g.generate(prog); err != nil {
 		return err
 	}
@@ -285,11 +290,41 @@ func readProvinces(ctx context.Context, tx pgx.Tx) ([]province, error) {
 }
 
 // copyTable streams one table with binary COPY … FREEZE (the table was truncated in this
-// transaction, so its rows can be written frozen and need no later vacuum).
+// transaction, so its rows can be written frozen and need no later vacuum). Optional columns the
+// table lacks are left out; a missing required column is an error.
 func copyTable(ctx context.Context, tx pgx.Tx, t table, prog *progress) (int64, error) {
-	cols := make([]string, len(t.cols))
+	present := map[string]bool{}
+	rows, err := tx.Query(ctx, `SELECT column_name FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = $1`, t.name)
+	if err != nil {
+		return 0, fmt.Errorf("seed: columns of %s: %w", t.name, err)
+	}
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("seed: columns of %s: %w", t.name, err)
+		}
+		present[c] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("seed: columns of %s: %w", t.name, err)
+	}
+	var cols []string
+	var skip []bool
 	for i, c := range t.cols {
-		cols[i] = pgx.Identifier{c}.Sanitize()
+		if !present[c] {
+			if !slices.Contains(t.optional, c) {
+				return 0, fmt.Errorf("seed: table %s has no column %s; apply the migrations first", t.name, c)
+			}
+			if skip == nil {
+				skip = make([]bool, len(t.cols))
+			}
+			skip[i] = true
+			continue
+		}
+		cols = append(cols, pgx.Identifier{c}.Sanitize())
 	}
 	sql := fmt.Sprintf("COPY %s (%s) FROM STDIN WITH (FORMAT binary, FREEZE)", pgx.Identifier{t.name}.Sanitize(), strings.Join(cols, ", "))
 	if prog.perStep() {
@@ -297,7 +332,7 @@ func copyTable(ctx context.Context, tx pgx.Tx, t table, prog *progress) (int64, 
 	} else {
 		prog.describe("copy " + t.name)
 	}
-	tag, err := tx.Conn().PgConn().CopyFrom(ctx, newRowReader(t.n, t.emit, prog.add), sql)
+	tag, err := tx.Conn().PgConn().CopyFrom(ctx, newRowReader(t.n, t.emit, skip, prog.add), sql)
 	if err != nil {
 		return 0, fmt.Errorf("seed: copy %s: %w", t.name, err)
 	}

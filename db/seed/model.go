@@ -83,9 +83,10 @@ const (
 	acPending uint8 = iota
 	acValidated
 	acRejected
+	acReplaced
 )
 
-var accountStatus = [...]string{"PENDING", "VALIDATED", "REJECTED"}
+var accountStatus = [...]string{"PENDING", "VALIDATED", "REJECTED", "REPLACED"}
 
 const (
 	inPending uint8 = iota
@@ -245,7 +246,16 @@ type slot struct {
 	sold      int32 // every purchase, refunded ones included
 	taken     int32 // purchases not refunded
 	cancelled int64
+	reason    uint8 // index into cancelReasons
 	status    uint8
+}
+
+// cancelReasons explain cancelled sessions; the first is the Lebaran 2023 holiday.
+var cancelReasons = []string{
+	"Libur Idulfitri (Lebaran) 2023",
+	"Instruktur berhalangan hadir",
+	"Peserta kurang dari kuota minimum kelas",
+	"Tempat pelatihan tidak dapat digunakan",
 }
 
 type slotKey struct {
@@ -356,6 +366,8 @@ type incentive struct {
 	account  int32 // -1 none
 	paid     int64
 	created  int64
+	// surveyDone is when the participant finished the survey a SURVEY incentive pays for.
+	surveyDone int64
 }
 
 type payment struct {
@@ -377,6 +389,7 @@ type placement struct {
 	status     uint8
 	created    int64
 	updated    int64
+	started    int32 // date a hired participant starts work; 0 = NULL
 }
 
 type blacklistRow struct {

@@ -196,6 +196,9 @@ type gen struct {
 	boughtBuf   []int32
 	recentFirst int
 	inFlight    int
+
+	// canReplace: the schema allows the REPLACED payout account status.
+	canReplace bool
 }
 
 func newGen(opts Options, schemes []*scheme, provinces []province) *gen {

@@ -257,6 +257,16 @@ var rules = []rule{
 				AND a.channel = x.channel AND a.account_number = x.account_number AND a.account_name = x.account_name)`},
 	{"NoAttemptsForUnprocessedIncentives", `SELECT count(*) FROM incentives i WHERE status IN ('SCHEDULED', 'PENDING')
 		AND EXISTS (SELECT 1 FROM payments p WHERE p.incentive_id = i.id)`},
+	{"ReplacedAccountsHaveANewerValidatedOne", `SELECT count(*) FROM payout_accounts a WHERE status = 'REPLACED'
+		AND (validated_at IS NOT NULL OR NOT EXISTS (SELECT 1 FROM payout_accounts b WHERE b.participant_id = a.participant_id
+			AND b.status = 'VALIDATED' AND b.created_at > a.created_at))`},
+	{"CancelledSessionsHaveAReason", `SELECT count(*) FROM training_sessions WHERE (status = 'CANCELLED') <> (cancel_reason IS NOT NULL)`},
+	{"SurveyCompletedWhenItsIncentiveFellDue", `SELECT count(*) FROM incentives WHERE
+		kind = 'TRAINING' AND survey_completed_at IS NOT NULL
+		OR kind = 'SURVEY' AND ((status = 'PENDING' OR status = 'EXPIRED' AND payout_account_id IS NULL) <> (survey_completed_at IS NULL)
+			OR survey_completed_at::date <> due_on OR survey_completed_at > $now)`},
+	{"HiredPlacementsHaveAStartDate", `SELECT count(*) FROM placements
+		WHERE (status = 'HIRED') <> (started_on IS NOT NULL) OR started_on <= updated_at::date`},
 	{"NothingHappensAfterNow", `SELECT
 		(SELECT count(*) FROM participants WHERE registered_at > $now OR selected_at > $now OR revoked_at > $now)
 		+ (SELECT count(*) FROM waves WHERE opens_at > $now OR drawn_at > $now OR created_at > $now)
@@ -313,7 +323,7 @@ func TestStatesExist(t *testing.T) {
 		{"training_sessions", "venue_type", []string{"CLASSROOM", "WORKSHOP", "BALAI_LATIHAN_KERJA"}},
 		{"providers", "kind", []string{"PRIVATE", "GOVERNMENT", "BLK", "STATE_OWNED"}},
 		{"payout_accounts", "channel", []string{"BNI", "BCA", "OVO", "GOPAY", "DANA", "LINKAJA"}},
-		{"payout_accounts", "status", []string{"PENDING", "VALIDATED", "REJECTED"}},
+		{"payout_accounts", "status", []string{"PENDING", "VALIDATED", "REJECTED", "REPLACED"}},
 		{"placements", "status", []string{"REFERRED", "APPLIED", "INTERVIEW", "HIRED", "REJECTED"}},
 		{"balance_ledger", "kind", []string{"GRANT", "PURCHASE", "REFUND", "FORFEIT"}},
 		{"incentives", "kind", []string{"TRAINING", "SURVEY"}},
@@ -349,7 +359,7 @@ func TestStatesExist(t *testing.T) {
 		{"ProvinceQuotas", `SELECT count(*) FROM wave_province_quotas`},
 		{"PapuaSplitProvinces", `SELECT count(*) FROM participants WHERE province_code IN ('93', '94', '95', '96')`},
 		{"LebaranCancellations", `SELECT count(*) FROM training_sessions WHERE status = 'CANCELLED'
-			AND starts_at >= '2023-04-19' AND starts_at < '2023-04-26'`},
+			AND starts_at >= '2023-04-19' AND starts_at < '2023-04-26' AND cancel_reason LIKE '%Lebaran%'`},
 	}
 	for _, p := range positives {
 		t.Run(p.name, func(t *testing.T) {
@@ -516,6 +526,11 @@ func TestRun(t *testing.T) {
 		}
 		if got := count(t, bdb, `SELECT id FROM platforms WHERE code = 'NEW'`); got != 12 {
 			t.Errorf("next platform id: got %d, want 12", got)
+		}
+		want := count(t, bdb, `SELECT max(id) + 1 FROM courses`)
+		if got := count(t, bdb, `INSERT INTO courses (provider_id, title, category, mode, duration_hours, created_at)
+			VALUES (1, 'Kursus Baru', 'Teknologi Informasi', 'WEBINAR', 16, now()) RETURNING id`); got != want {
+			t.Errorf("next course id: got %d, want %d", got, want)
 		}
 	})
 	t.Run("EarlyNow", func(t *testing.T) {

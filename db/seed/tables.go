@@ -12,6 +12,8 @@ type table struct {
 	n    int
 	emit func(i int, c *copyBuf)
 	id   bool // has an identity column "id" whose sequence must follow the copied ids
+	// optional columns are skipped when the table lacks them (added by a later migration).
+	optional []string
 }
 
 // tables lists the tables in dependency order (referenced tables first).
@@ -167,11 +169,12 @@ func (g *gen) tables() []table {
 				c.int8(l.price)
 				c.ts(l.listed)
 			}},
-		{name: "training_sessions", id: true, cols: []string{"id", "course_id", "starts_at", "ends_at", "capacity", "seats_taken", "status", "venue_type", "venue_name", "venue_regency", "venue_province_code", "cancelled_at"},
-			n: len(g.slotOrder), emit: func(i int, c *copyBuf) {
+		{name: "training_sessions", id: true, cols: []string{"id", "course_id", "starts_at", "ends_at", "capacity", "seats_taken", "status", "venue_type", "venue_name", "venue_regency", "venue_province_code", "cancelled_at", "cancel_reason"},
+			optional: []string{"cancel_reason"},
+			n:        len(g.slotOrder), emit: func(i int, c *copyBuf) {
 				s := &g.slots[g.slotOrder[i]]
 				k := &g.courses[s.course]
-				c.row(12)
+				c.row(13)
 				c.int8(s.id)
 				c.int8(k.id)
 				c.ts(s.start)
@@ -192,6 +195,11 @@ func (g *gen) tables() []table {
 					c.null()
 				}
 				c.tsOrNull(s.cancelled)
+				if s.cancelled != 0 {
+					c.text(cancelReasons[s.reason])
+				} else {
+					c.null()
+				}
 			}},
 		{name: "enrollments", id: true, cols: []string{"id", "participant_id", "listing_id", "course_id", "platform_id", "provider_id", "session_id", "province_code", "order_id", "price", "status", "purchased_at", "started_at", "completed_at", "refunded_at", "redeem_code"},
 			n: len(g.enrollOrder), emit: func(i int, c *copyBuf) {
@@ -291,11 +299,12 @@ func (g *gen) tables() []table {
 				c.text(s.scheme.code)
 				c.ts(s.created)
 			}},
-		{name: "incentives", id: true, cols: []string{"id", "schedule_id", "participant_id", "wave_id", "province_code", "kind", "sequence", "amount", "due_on", "status", "payout_account_id", "channel", "paid_at", "created_at"},
-			n: len(g.incentives), emit: func(i int, c *copyBuf) {
+		{name: "incentives", id: true, cols: []string{"id", "schedule_id", "participant_id", "wave_id", "province_code", "kind", "sequence", "amount", "due_on", "status", "payout_account_id", "channel", "paid_at", "created_at", "survey_completed_at"},
+			optional: []string{"survey_completed_at"},
+			n:        len(g.incentives), emit: func(i int, c *copyBuf) {
 				in := &g.incentives[i]
 				p := &g.persons[in.person]
-				c.row(14)
+				c.row(15)
 				c.int8(int64(i + 1))
 				c.int8(int64(in.schedule + 1))
 				c.int8(p.id)
@@ -315,6 +324,7 @@ func (g *gen) tables() []table {
 				}
 				c.tsOrNull(in.paid)
 				c.ts(in.created)
+				c.tsOrNull(in.surveyDone)
 			}},
 		{name: "payments", id: true, cols: []string{"id", "incentive_id", "attempt", "idempotency_key", "status", "amount", "channel", "account_number", "account_name", "failure_code", "created_at", "settled_at"},
 			n: len(g.payments), emit: func(i int, c *copyBuf) {
@@ -335,10 +345,11 @@ func (g *gen) tables() []table {
 				c.ts(py.created)
 				c.tsOrNull(py.settled)
 			}},
-		{name: "placements", id: true, cols: []string{"id", "participant_id", "enrollment_id", "employer", "position", "status", "created_at", "updated_at"},
-			n: len(g.placements), emit: func(i int, c *copyBuf) {
+		{name: "placements", id: true, cols: []string{"id", "participant_id", "enrollment_id", "employer", "position", "status", "created_at", "updated_at", "started_on"},
+			optional: []string{"started_on"},
+			n:        len(g.placements), emit: func(i int, c *copyBuf) {
 				pl := &g.placements[i]
-				c.row(8)
+				c.row(9)
 				c.int8(int64(i + 1))
 				c.int8(g.persons[pl.person].id)
 				if pl.enrollment >= 0 {
@@ -351,6 +362,7 @@ func (g *gen) tables() []table {
 				c.text(placementStatus[pl.status])
 				c.ts(pl.created)
 				c.ts(pl.updated)
+				c.dateOrNull(pl.started)
 			}},
 	}
 }

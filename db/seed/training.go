@@ -393,6 +393,7 @@ func (g *gen) slotAt(ci int32, stream uint8, k int32) int32 {
 		cancel = minI64(g.real(2023, 4, 10)+10*hour, s.start-2*day)
 	case h(3) < 0.015:
 		cancel = s.start - day - int64(h(4)*3*float64(day))
+		s.reason = 1 + uint8(h(5)*float64(len(cancelReasons)-1))
 	}
 	if cancel != 0 && cancel <= g.now {
 		s.cancelled = cancel
