@@ -792,6 +792,31 @@ func (e *UserErrorCode) UnmarshalGQL(v any) error {
 	return unmarshalEnum(e, v, "UserErrorCode", UserErrorCodeValues)
 }
 
+// AgeBand enumerates the age band values.
+type AgeBand string
+
+// The values of AgeBand.
+const (
+	AgeBandAge1824   AgeBand = "AGE_18_24"
+	AgeBandAge2534   AgeBand = "AGE_25_34"
+	AgeBandAge3544   AgeBand = "AGE_35_44"
+	AgeBandAge4554   AgeBand = "AGE_45_54"
+	AgeBandAge5564   AgeBand = "AGE_55_64"
+	AgeBandAge65Plus AgeBand = "AGE_65_PLUS"
+)
+
+// AgeBandValues lists every age band in declaration order.
+var AgeBandValues = []AgeBand{AgeBandAge1824, AgeBandAge2534, AgeBandAge3544, AgeBandAge4554, AgeBandAge5564, AgeBandAge65Plus}
+
+// IsValid reports whether e is one of AgeBandValues.
+func (e AgeBand) IsValid() bool { return isOneOf(e, AgeBandValues) }
+
+// MarshalGQL writes e as a GraphQL enum value.
+func (e AgeBand) MarshalGQL(w io.Writer) { marshalEnum(w, e) }
+
+// UnmarshalGQL reads a GraphQL enum value; it fails on a value outside AgeBandValues.
+func (e *AgeBand) UnmarshalGQL(v any) error { return unmarshalEnum(e, v, "AgeBand", AgeBandValues) }
+
 // LedgerKind enumerates the balance ledger entry kind values.
 type LedgerKind string
 

@@ -89,3 +89,24 @@ func actorFor(ctx context.Context) db.Actor {
 	}
 	return a
 }
+
+// parentFilter returns a copy of f restricted to a nested connection's parent, so that the
+// connection's aggregates cover the same set as its rows: field points at the filter's reference
+// to the parent's type. A filter that already names another parent selects nothing.
+func parentFilter[F any](f *F, field func(*F) **db.NodeID, none func(*F), parent db.NodeID) *F {
+	var out F
+	if f != nil {
+		out = *f
+	}
+	ref := field(&out)
+	if *ref != nil && **ref != parent {
+		none(&out)
+		return &out
+	}
+	*ref = &parent
+	return &out
+}
+
+func enrollmentsOf(f *db.EnrollmentFilter, field func(*db.EnrollmentFilter) **db.NodeID, parent db.NodeID) *db.EnrollmentFilter {
+	return parentFilter(f, field, func(f *db.EnrollmentFilter) { f.Status = []db.EnrollmentStatus{} }, parent)
+}

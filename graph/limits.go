@@ -11,6 +11,7 @@ import (
 
 	"prakerja/db"
 	"prakerja/graph/generated"
+	"prakerja/graph/model"
 )
 
 // Limits bound what one operation may ask for. Each is checked after parsing and validation and
@@ -121,6 +122,10 @@ func (w *walker) field(f *ast.Field, depth int) {
 	case w.fields > w.limits.MaxFields:
 		w.fail(CodeFieldLimit, "the query selects more than %d fields", w.limits.MaxFields)
 	}
+	maxPage := int64(db.MaxPageSize)
+	if f.Name == "groups" {
+		maxPage = db.MaxGroups
+	}
 	for _, arg := range f.Arguments {
 		if arg.Name != "first" && arg.Name != "last" {
 			continue
@@ -129,9 +134,9 @@ func (w *walker) field(f *ast.Field, depth int) {
 		if err != nil || v == nil {
 			continue
 		}
-		if n, ok := v.(int64); ok && (n < 0 || n > db.MaxPageSize) {
+		if n, ok := v.(int64); ok && (n < 0 || n > maxPage) {
 			w.err = &gqlerror.Error{
-				Message:    fmt.Sprintf("%s must be between 0 and %d, got %d", arg.Name, db.MaxPageSize, n),
+				Message:    fmt.Sprintf("%s must be between 0 and %d, got %d", arg.Name, maxPage, n),
 				Path:       ast.Path{ast.PathName(f.Alias)},
 				Extensions: map[string]any{"code": CodeBadUserInput, "field": []string{arg.Name}},
 			}
@@ -199,6 +204,26 @@ func complexity() generated.ComplexityRoot {
 	}
 	c.Course.Sessions = func(ch int, first *int, _ *string, last *int, _ *string, _ *db.TrainingSessionFilter, _ *db.TrainingSessionOrder) int {
 		return pageCost(ch, first, last)
+	}
+	// A group costs its fields once per group asked for; the GROUP BY itself is one statement.
+	groupCost := func(ch int, first *int) int {
+		n := db.DefaultGroups
+		if first != nil {
+			n = max(0, min(*first, db.MaxGroups))
+		}
+		return 10 + n*ch/10
+	}
+	c.ParticipantConnection.Groups = func(ch int, _ []model.ParticipantDimension, first *int, _ *model.ParticipantGroupOrder) int {
+		return groupCost(ch, first)
+	}
+	c.CourseConnection.Groups = func(ch int, _ []model.CourseDimension, first *int, _ *model.CourseGroupOrder) int {
+		return groupCost(ch, first)
+	}
+	c.EnrollmentConnection.Groups = func(ch int, _ []model.EnrollmentDimension, first *int, _ *model.EnrollmentGroupOrder) int {
+		return groupCost(ch, first)
+	}
+	c.IncentiveConnection.Groups = func(ch int, _ []model.IncentiveDimension, first *int, _ *model.IncentiveGroupOrder) int {
+		return groupCost(ch, first)
 	}
 	c.Course.Listings = smallList
 	c.Incentive.Payments = smallList

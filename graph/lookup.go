@@ -55,3 +55,11 @@ func certificateCourse(ctx context.Context, c *db.Certificate) (*db.Course, erro
 	}
 	return loader.Required(ctx, l.CourseByID, courseID)
 }
+
+// optionalKey loads the entity a group key names, or nil when the key does not group by it.
+func optionalKey[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], key *K) (*V, error) {
+	if key == nil {
+		return nil, nil
+	}
+	return loader.Optional(ctx, l, *key)
+}

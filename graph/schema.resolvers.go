@@ -37,7 +37,15 @@ func (r *courseResolver) Sessions(ctx context.Context, obj *db.Course, first *in
 
 func (r *courseResolver) Enrollments(ctx context.Context, obj *db.Course, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByCourse, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.EnrollmentConnection{Connection: c}, err
+	return &model.EnrollmentConnection{Connection: c, Filter: enrollmentsOf(filter, func(f *db.EnrollmentFilter) **db.NodeID { return &f.CourseID }, obj.NodeID())}, err
+}
+
+func (r *courseConnectionResolver) Groups(ctx context.Context, obj *model.CourseConnection, by []model.CourseDimension, first *int, orderBy *model.CourseGroupOrder) ([]*db.CourseGroup, error) {
+	return db.GroupCourses(ctx, r.DB, scopeFor(ctx), obj.Filter, model.GroupArgs(by, first, orderBy))
+}
+
+func (r *courseGroupKeyResolver) Provider(ctx context.Context, obj *db.CourseGroupKey) (*db.Provider, error) {
+	return optionalKey(ctx, loader.For(ctx).ProviderByID, obj.ProviderID)
 }
 
 func (r *courseListingResolver) Course(ctx context.Context, obj *db.Listing) (*db.Course, error) {
@@ -83,12 +91,48 @@ func (r *enrollmentResolver) Review(ctx context.Context, obj *db.Enrollment) (*d
 	return loader.Optional(ctx, loader.For(ctx).ReviewByEnrollment, obj.ID)
 }
 
+func (r *enrollmentConnectionResolver) TotalAmount(ctx context.Context, obj *model.EnrollmentConnection) (int64, error) {
+	return db.SumEnrollments(ctx, r.DB, scopeFor(ctx), obj.Filter)
+}
+
+func (r *enrollmentConnectionResolver) Groups(ctx context.Context, obj *model.EnrollmentConnection, by []model.EnrollmentDimension, first *int, orderBy *model.EnrollmentGroupOrder) ([]*db.EnrollmentGroup, error) {
+	return db.GroupEnrollments(ctx, r.DB, scopeFor(ctx), obj.Filter, model.GroupArgs(by, first, orderBy))
+}
+
+func (r *enrollmentGroupKeyResolver) Provider(ctx context.Context, obj *db.EnrollmentGroupKey) (*db.Provider, error) {
+	return optionalKey(ctx, loader.For(ctx).ProviderByID, obj.ProviderID)
+}
+
+func (r *enrollmentGroupKeyResolver) Platform(ctx context.Context, obj *db.EnrollmentGroupKey) (*db.Platform, error) {
+	return optionalKey(ctx, loader.For(ctx).PlatformByID, obj.PlatformID)
+}
+
+func (r *enrollmentGroupKeyResolver) Province(ctx context.Context, obj *db.EnrollmentGroupKey) (*db.Province, error) {
+	return optionalKey(ctx, loader.For(ctx).ProvinceByCode, obj.ProvinceCode)
+}
+
 func (r *incentiveResolver) Participant(ctx context.Context, obj *db.Incentive) (*db.Participant, error) {
 	return loader.Required(ctx, loader.For(ctx).ParticipantByID, obj.ParticipantID)
 }
 
 func (r *incentiveResolver) Payments(ctx context.Context, obj *db.Incentive) ([]*db.Payment, error) {
 	return loader.List(ctx, loader.For(ctx).PaymentsByIncentive, obj.ID)
+}
+
+func (r *incentiveConnectionResolver) TotalAmount(ctx context.Context, obj *model.IncentiveConnection) (int64, error) {
+	return db.SumIncentives(ctx, r.DB, scopeFor(ctx), obj.Filter)
+}
+
+func (r *incentiveConnectionResolver) Groups(ctx context.Context, obj *model.IncentiveConnection, by []model.IncentiveDimension, first *int, orderBy *model.IncentiveGroupOrder) ([]*db.IncentiveGroup, error) {
+	return db.GroupIncentives(ctx, r.DB, scopeFor(ctx), obj.Filter, model.GroupArgs(by, first, orderBy))
+}
+
+func (r *incentiveGroupKeyResolver) Province(ctx context.Context, obj *db.IncentiveGroupKey) (*db.Province, error) {
+	return optionalKey(ctx, loader.For(ctx).ProvinceByCode, obj.ProvinceCode)
+}
+
+func (r *incentiveGroupKeyResolver) Wave(ctx context.Context, obj *db.IncentiveGroupKey) (*db.Wave, error) {
+	return optionalKey(ctx, loader.For(ctx).WaveByID, obj.WaveID)
 }
 
 func (r *mutationResolver) RegisterParticipant(ctx context.Context, input db.RegisterParticipantInput) (*db.RegisterParticipantPayload, error) {
@@ -180,12 +224,12 @@ func (r *participantResolver) Wave(ctx context.Context, obj *db.Participant) (*d
 
 func (r *participantResolver) Enrollments(ctx context.Context, obj *db.Participant, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByParticipant, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.EnrollmentConnection{Connection: c}, err
+	return &model.EnrollmentConnection{Connection: c, Filter: enrollmentsOf(filter, func(f *db.EnrollmentFilter) **db.NodeID { return &f.ParticipantID }, obj.NodeID())}, err
 }
 
 func (r *participantResolver) Incentives(ctx context.Context, obj *db.Participant, first *int, after *string, last *int, before *string, filter *db.IncentiveFilter, orderBy *db.IncentiveOrder) (*model.IncentiveConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).IncentivePages, loader.For(ctx).IncentiveCounts, db.ByParticipant, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.IncentiveConnection{Connection: c}, err
+	return &model.IncentiveConnection{Connection: c, Filter: parentFilter(filter, func(f *db.IncentiveFilter) **db.NodeID { return &f.ParticipantID }, func(f *db.IncentiveFilter) { f.Status = []db.IncentiveStatus{} }, obj.NodeID())}, err
 }
 
 func (r *participantResolver) PayoutAccounts(ctx context.Context, obj *db.Participant) ([]*db.PayoutAccount, error) {
@@ -198,6 +242,18 @@ func (r *participantResolver) Placements(ctx context.Context, obj *db.Participan
 
 func (r *participantResolver) WaveApplications(ctx context.Context, obj *db.Participant) ([]*db.WaveApplication, error) {
 	return loader.List(ctx, loader.For(ctx).WaveApplicationsByParticipant, obj.ID)
+}
+
+func (r *participantConnectionResolver) Groups(ctx context.Context, obj *model.ParticipantConnection, by []model.ParticipantDimension, first *int, orderBy *model.ParticipantGroupOrder) ([]*db.ParticipantGroup, error) {
+	return db.GroupParticipants(ctx, r.DB, scopeFor(ctx), obj.Filter, model.GroupArgs(by, first, orderBy))
+}
+
+func (r *participantGroupKeyResolver) Province(ctx context.Context, obj *db.ParticipantGroupKey) (*db.Province, error) {
+	return optionalKey(ctx, loader.For(ctx).ProvinceByCode, obj.ProvinceCode)
+}
+
+func (r *participantGroupKeyResolver) Wave(ctx context.Context, obj *db.ParticipantGroupKey) (*db.Wave, error) {
+	return optionalKey(ctx, loader.For(ctx).WaveByID, obj.WaveID)
 }
 
 func (r *paymentResolver) Incentive(ctx context.Context, obj *db.Payment) (*db.Incentive, error) {
@@ -221,12 +277,12 @@ func (r *providerResolver) Province(ctx context.Context, obj *db.Provider) (*db.
 
 func (r *providerResolver) Courses(ctx context.Context, obj *db.Provider, first *int, after *string, last *int, before *string, filter *db.CourseFilter, orderBy *db.CourseOrder) (*model.CourseConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).CoursePages, loader.For(ctx).CourseCounts, db.ByProvider, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.CourseConnection{Connection: c}, err
+	return &model.CourseConnection{Connection: c, Filter: parentFilter(filter, func(f *db.CourseFilter) **db.NodeID { return &f.ProviderID }, func(f *db.CourseFilter) { f.Mode = []db.DeliveryMode{} }, obj.NodeID())}, err
 }
 
 func (r *providerResolver) Enrollments(ctx context.Context, obj *db.Provider, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByProvider, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.EnrollmentConnection{Connection: c}, err
+	return &model.EnrollmentConnection{Connection: c, Filter: enrollmentsOf(filter, func(f *db.EnrollmentFilter) **db.NodeID { return &f.ProviderID }, obj.NodeID())}, err
 }
 
 func (r *provinceQuotaResolver) Province(ctx context.Context, obj *db.ProvinceQuota) (*db.Province, error) {
@@ -260,7 +316,7 @@ func (r *queryResolver) Wave(ctx context.Context, number int) (*db.Wave, error) 
 
 func (r *queryResolver) Participants(ctx context.Context, first *int, after *string, last *int, before *string, filter *db.ParticipantFilter, orderBy *db.ParticipantOrder) (*model.ParticipantConnection, error) {
 	c, err := rootConnection(ctx, r.DB, db.FindParticipants, db.CountParticipants, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.ParticipantConnection{Connection: c}, err
+	return &model.ParticipantConnection{Connection: c, Filter: filter}, err
 }
 
 func (r *queryResolver) Participant(ctx context.Context, id *db.NodeID, nik *string) (*db.Participant, error) {
@@ -282,7 +338,7 @@ func (r *queryResolver) Provider(ctx context.Context, id db.NodeID) (*db.Provide
 
 func (r *queryResolver) Courses(ctx context.Context, first *int, after *string, last *int, before *string, filter *db.CourseFilter, orderBy *db.CourseOrder) (*model.CourseConnection, error) {
 	c, err := rootConnection(ctx, r.DB, db.FindCourses, db.CountCourses, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.CourseConnection{Connection: c}, err
+	return &model.CourseConnection{Connection: c, Filter: filter}, err
 }
 
 func (r *queryResolver) Course(ctx context.Context, id db.NodeID) (*db.Course, error) {
@@ -304,12 +360,12 @@ func (r *queryResolver) TrainingSession(ctx context.Context, id db.NodeID) (*db.
 
 func (r *queryResolver) Enrollments(ctx context.Context, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
 	c, err := rootConnection(ctx, r.DB, db.FindEnrollments, db.CountEnrollments, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.EnrollmentConnection{Connection: c}, err
+	return &model.EnrollmentConnection{Connection: c, Filter: filter}, err
 }
 
 func (r *queryResolver) Incentives(ctx context.Context, first *int, after *string, last *int, before *string, filter *db.IncentiveFilter, orderBy *db.IncentiveOrder) (*model.IncentiveConnection, error) {
 	c, err := rootConnection(ctx, r.DB, db.FindIncentives, db.CountIncentives, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.IncentiveConnection{Connection: c}, err
+	return &model.IncentiveConnection{Connection: c, Filter: filter}, err
 }
 
 func (r *queryResolver) Certificate(ctx context.Context, number string) (*db.Certificate, error) {
@@ -339,7 +395,7 @@ func (r *trainingSessionResolver) Course(ctx context.Context, obj *db.TrainingSe
 
 func (r *trainingSessionResolver) Enrollments(ctx context.Context, obj *db.TrainingSession, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.BySession, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.EnrollmentConnection{Connection: c}, err
+	return &model.EnrollmentConnection{Connection: c, Filter: enrollmentsOf(filter, func(f *db.EnrollmentFilter) **db.NodeID { return &f.SessionID }, obj.NodeID())}, err
 }
 
 func (r *venueResolver) Province(ctx context.Context, obj *db.Venue) (*db.Province, error) {
@@ -391,15 +447,47 @@ func (r *Resolver) Certificate() generated.CertificateResolver { return &certifi
 
 func (r *Resolver) Course() generated.CourseResolver { return &courseResolver{r} }
 
+func (r *Resolver) CourseConnection() generated.CourseConnectionResolver {
+	return &courseConnectionResolver{r}
+}
+
+func (r *Resolver) CourseGroupKey() generated.CourseGroupKeyResolver {
+	return &courseGroupKeyResolver{r}
+}
+
 func (r *Resolver) CourseListing() generated.CourseListingResolver { return &courseListingResolver{r} }
 
 func (r *Resolver) Enrollment() generated.EnrollmentResolver { return &enrollmentResolver{r} }
 
+func (r *Resolver) EnrollmentConnection() generated.EnrollmentConnectionResolver {
+	return &enrollmentConnectionResolver{r}
+}
+
+func (r *Resolver) EnrollmentGroupKey() generated.EnrollmentGroupKeyResolver {
+	return &enrollmentGroupKeyResolver{r}
+}
+
 func (r *Resolver) Incentive() generated.IncentiveResolver { return &incentiveResolver{r} }
+
+func (r *Resolver) IncentiveConnection() generated.IncentiveConnectionResolver {
+	return &incentiveConnectionResolver{r}
+}
+
+func (r *Resolver) IncentiveGroupKey() generated.IncentiveGroupKeyResolver {
+	return &incentiveGroupKeyResolver{r}
+}
 
 func (r *Resolver) Mutation() generated.MutationResolver { return &mutationResolver{r} }
 
 func (r *Resolver) Participant() generated.ParticipantResolver { return &participantResolver{r} }
+
+func (r *Resolver) ParticipantConnection() generated.ParticipantConnectionResolver {
+	return &participantConnectionResolver{r}
+}
+
+func (r *Resolver) ParticipantGroupKey() generated.ParticipantGroupKeyResolver {
+	return &participantGroupKeyResolver{r}
+}
 
 func (r *Resolver) Payment() generated.PaymentResolver { return &paymentResolver{r} }
 
@@ -428,22 +516,30 @@ func (r *Resolver) WaveApplication() generated.WaveApplicationResolver {
 }
 
 type (
-	certificateResolver     struct{ *Resolver }
-	courseResolver          struct{ *Resolver }
-	courseListingResolver   struct{ *Resolver }
-	enrollmentResolver      struct{ *Resolver }
-	incentiveResolver       struct{ *Resolver }
-	mutationResolver        struct{ *Resolver }
-	participantResolver     struct{ *Resolver }
-	paymentResolver         struct{ *Resolver }
-	placementResolver       struct{ *Resolver }
-	providerResolver        struct{ *Resolver }
-	provinceQuotaResolver   struct{ *Resolver }
-	queryResolver           struct{ *Resolver }
-	reviewResolver          struct{ *Resolver }
-	trainingSessionResolver struct{ *Resolver }
-	venueResolver           struct{ *Resolver }
-	viewerResolver          struct{ *Resolver }
-	waveResolver            struct{ *Resolver }
-	waveApplicationResolver struct{ *Resolver }
+	certificateResolver           struct{ *Resolver }
+	courseResolver                struct{ *Resolver }
+	courseConnectionResolver      struct{ *Resolver }
+	courseGroupKeyResolver        struct{ *Resolver }
+	courseListingResolver         struct{ *Resolver }
+	enrollmentResolver            struct{ *Resolver }
+	enrollmentConnectionResolver  struct{ *Resolver }
+	enrollmentGroupKeyResolver    struct{ *Resolver }
+	incentiveResolver             struct{ *Resolver }
+	incentiveConnectionResolver   struct{ *Resolver }
+	incentiveGroupKeyResolver     struct{ *Resolver }
+	mutationResolver              struct{ *Resolver }
+	participantResolver           struct{ *Resolver }
+	participantConnectionResolver struct{ *Resolver }
+	participantGroupKeyResolver   struct{ *Resolver }
+	paymentResolver               struct{ *Resolver }
+	placementResolver             struct{ *Resolver }
+	providerResolver              struct{ *Resolver }
+	provinceQuotaResolver         struct{ *Resolver }
+	queryResolver                 struct{ *Resolver }
+	reviewResolver                struct{ *Resolver }
+	trainingSessionResolver       struct{ *Resolver }
+	venueResolver                 struct{ *Resolver }
+	viewerResolver                struct{ *Resolver }
+	waveResolver                  struct{ *Resolver }
+	waveApplicationResolver       struct{ *Resolver }
 )

@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"prakerja/db"
+	"prakerja/graph/model"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -24,11 +25,19 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Certificate() CertificateResolver
 	Course() CourseResolver
+	CourseConnection() CourseConnectionResolver
+	CourseGroupKey() CourseGroupKeyResolver
 	CourseListing() CourseListingResolver
 	Enrollment() EnrollmentResolver
+	EnrollmentConnection() EnrollmentConnectionResolver
+	EnrollmentGroupKey() EnrollmentGroupKeyResolver
 	Incentive() IncentiveResolver
+	IncentiveConnection() IncentiveConnectionResolver
+	IncentiveGroupKey() IncentiveGroupKeyResolver
 	Mutation() MutationResolver
 	Participant() ParticipantResolver
+	ParticipantConnection() ParticipantConnectionResolver
+	ParticipantGroupKey() ParticipantGroupKeyResolver
 	Payment() PaymentResolver
 	Placement() PlacementResolver
 	Provider() ProviderResolver
@@ -137,6 +146,7 @@ type ComplexityRoot struct {
 
 	CourseConnection struct {
 		Edges      func(childComplexity int) int
+		Groups     func(childComplexity int, by []model.CourseDimension, first *int, orderBy *model.CourseGroupOrder) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -145,6 +155,19 @@ type ComplexityRoot struct {
 	CourseEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	CourseGroup struct {
+		AveragePrice  func(childComplexity int) int
+		AverageRating func(childComplexity int) int
+		Count         func(childComplexity int) int
+		Key           func(childComplexity int) int
+	}
+
+	CourseGroupKey struct {
+		Category func(childComplexity int) int
+		Mode     func(childComplexity int) int
+		Provider func(childComplexity int) int
 	}
 
 	CourseListing struct {
@@ -205,15 +228,35 @@ type ComplexityRoot struct {
 	}
 
 	EnrollmentConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges       func(childComplexity int) int
+		Groups      func(childComplexity int, by []model.EnrollmentDimension, first *int, orderBy *model.EnrollmentGroupOrder) int
+		Nodes       func(childComplexity int) int
+		PageInfo    func(childComplexity int) int
+		TotalAmount func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
 	}
 
 	EnrollmentEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	EnrollmentGroup struct {
+		Amount         func(childComplexity int) int
+		CompletedCount func(childComplexity int) int
+		CompletionRate func(childComplexity int) int
+		Count          func(childComplexity int) int
+		Key            func(childComplexity int) int
+	}
+
+	EnrollmentGroupKey struct {
+		Category func(childComplexity int) int
+		Mode     func(childComplexity int) int
+		Month    func(childComplexity int) int
+		Platform func(childComplexity int) int
+		Provider func(childComplexity int) int
+		Province func(childComplexity int) int
+		Status   func(childComplexity int) int
 	}
 
 	Incentive struct {
@@ -231,15 +274,34 @@ type ComplexityRoot struct {
 	}
 
 	IncentiveConnection struct {
-		Edges      func(childComplexity int) int
-		Nodes      func(childComplexity int) int
-		PageInfo   func(childComplexity int) int
-		TotalCount func(childComplexity int) int
+		Edges       func(childComplexity int) int
+		Groups      func(childComplexity int, by []model.IncentiveDimension, first *int, orderBy *model.IncentiveGroupOrder) int
+		Nodes       func(childComplexity int) int
+		PageInfo    func(childComplexity int) int
+		TotalAmount func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
 	}
 
 	IncentiveEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	IncentiveGroup struct {
+		Amount func(childComplexity int) int
+		Count  func(childComplexity int) int
+		Key    func(childComplexity int) int
+	}
+
+	IncentiveGroupKey struct {
+		Channel  func(childComplexity int) int
+		Kind     func(childComplexity int) int
+		Month    func(childComplexity int) int
+		Province func(childComplexity int) int
+		Scheme   func(childComplexity int) int
+		Status   func(childComplexity int) int
+		Wave     func(childComplexity int) int
+		Year     func(childComplexity int) int
 	}
 
 	JoinWavePayload struct {
@@ -323,6 +385,7 @@ type ComplexityRoot struct {
 
 	ParticipantConnection struct {
 		Edges      func(childComplexity int) int
+		Groups     func(childComplexity int, by []model.ParticipantDimension, first *int, orderBy *model.ParticipantGroupOrder) int
 		Nodes      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
 		TotalCount func(childComplexity int) int
@@ -331,6 +394,23 @@ type ComplexityRoot struct {
 	ParticipantEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ParticipantGroup struct {
+		Count func(childComplexity int) int
+		Key   func(childComplexity int) int
+	}
+
+	ParticipantGroupKey struct {
+		AgeBand          func(childComplexity int) int
+		Education        func(childComplexity int) int
+		EmploymentStatus func(childComplexity int) int
+		Gender           func(childComplexity int) int
+		Province         func(childComplexity int) int
+		RegisteredMonth  func(childComplexity int) int
+		Scheme           func(childComplexity int) int
+		Status           func(childComplexity int) int
+		Wave             func(childComplexity int) int
 	}
 
 	Payment struct {
@@ -957,6 +1037,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CourseConnection.Edges(childComplexity), true
+	case "CourseConnection.groups":
+		if e.ComplexityRoot.CourseConnection.Groups == nil {
+			break
+		}
+
+		args, err := ec.field_CourseConnection_groups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.CourseConnection.Groups(childComplexity, args["by"].([]model.CourseDimension), args["first"].(*int), args["orderBy"].(*model.CourseGroupOrder)), true
 	case "CourseConnection.nodes":
 		if e.ComplexityRoot.CourseConnection.Nodes == nil {
 			break
@@ -988,6 +1079,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CourseEdge.Node(childComplexity), true
+
+	case "CourseGroup.averagePrice":
+		if e.ComplexityRoot.CourseGroup.AveragePrice == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseGroup.AveragePrice(childComplexity), true
+	case "CourseGroup.averageRating":
+		if e.ComplexityRoot.CourseGroup.AverageRating == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseGroup.AverageRating(childComplexity), true
+	case "CourseGroup.count":
+		if e.ComplexityRoot.CourseGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseGroup.Count(childComplexity), true
+	case "CourseGroup.key":
+		if e.ComplexityRoot.CourseGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseGroup.Key(childComplexity), true
+
+	case "CourseGroupKey.category":
+		if e.ComplexityRoot.CourseGroupKey.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseGroupKey.Category(childComplexity), true
+	case "CourseGroupKey.mode":
+		if e.ComplexityRoot.CourseGroupKey.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseGroupKey.Mode(childComplexity), true
+	case "CourseGroupKey.provider":
+		if e.ComplexityRoot.CourseGroupKey.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CourseGroupKey.Provider(childComplexity), true
 
 	case "CourseListing.course":
 		if e.ComplexityRoot.CourseListing.Course == nil {
@@ -1218,6 +1353,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EnrollmentConnection.Edges(childComplexity), true
+	case "EnrollmentConnection.groups":
+		if e.ComplexityRoot.EnrollmentConnection.Groups == nil {
+			break
+		}
+
+		args, err := ec.field_EnrollmentConnection_groups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.EnrollmentConnection.Groups(childComplexity, args["by"].([]model.EnrollmentDimension), args["first"].(*int), args["orderBy"].(*model.EnrollmentGroupOrder)), true
 	case "EnrollmentConnection.nodes":
 		if e.ComplexityRoot.EnrollmentConnection.Nodes == nil {
 			break
@@ -1230,6 +1376,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EnrollmentConnection.PageInfo(childComplexity), true
+	case "EnrollmentConnection.totalAmount":
+		if e.ComplexityRoot.EnrollmentConnection.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentConnection.TotalAmount(childComplexity), true
 	case "EnrollmentConnection.totalCount":
 		if e.ComplexityRoot.EnrollmentConnection.TotalCount == nil {
 			break
@@ -1249,6 +1401,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EnrollmentEdge.Node(childComplexity), true
+
+	case "EnrollmentGroup.amount":
+		if e.ComplexityRoot.EnrollmentGroup.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroup.Amount(childComplexity), true
+	case "EnrollmentGroup.completedCount":
+		if e.ComplexityRoot.EnrollmentGroup.CompletedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroup.CompletedCount(childComplexity), true
+	case "EnrollmentGroup.completionRate":
+		if e.ComplexityRoot.EnrollmentGroup.CompletionRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroup.CompletionRate(childComplexity), true
+	case "EnrollmentGroup.count":
+		if e.ComplexityRoot.EnrollmentGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroup.Count(childComplexity), true
+	case "EnrollmentGroup.key":
+		if e.ComplexityRoot.EnrollmentGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroup.Key(childComplexity), true
+
+	case "EnrollmentGroupKey.category":
+		if e.ComplexityRoot.EnrollmentGroupKey.Category == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroupKey.Category(childComplexity), true
+	case "EnrollmentGroupKey.mode":
+		if e.ComplexityRoot.EnrollmentGroupKey.Mode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroupKey.Mode(childComplexity), true
+	case "EnrollmentGroupKey.month":
+		if e.ComplexityRoot.EnrollmentGroupKey.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroupKey.Month(childComplexity), true
+	case "EnrollmentGroupKey.platform":
+		if e.ComplexityRoot.EnrollmentGroupKey.Platform == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroupKey.Platform(childComplexity), true
+	case "EnrollmentGroupKey.provider":
+		if e.ComplexityRoot.EnrollmentGroupKey.Provider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroupKey.Provider(childComplexity), true
+	case "EnrollmentGroupKey.province":
+		if e.ComplexityRoot.EnrollmentGroupKey.Province == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroupKey.Province(childComplexity), true
+	case "EnrollmentGroupKey.status":
+		if e.ComplexityRoot.EnrollmentGroupKey.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EnrollmentGroupKey.Status(childComplexity), true
 
 	case "Incentive.amount":
 		if e.ComplexityRoot.Incentive.Amount == nil {
@@ -1323,6 +1549,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IncentiveConnection.Edges(childComplexity), true
+	case "IncentiveConnection.groups":
+		if e.ComplexityRoot.IncentiveConnection.Groups == nil {
+			break
+		}
+
+		args, err := ec.field_IncentiveConnection_groups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.IncentiveConnection.Groups(childComplexity, args["by"].([]model.IncentiveDimension), args["first"].(*int), args["orderBy"].(*model.IncentiveGroupOrder)), true
 	case "IncentiveConnection.nodes":
 		if e.ComplexityRoot.IncentiveConnection.Nodes == nil {
 			break
@@ -1335,6 +1572,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IncentiveConnection.PageInfo(childComplexity), true
+	case "IncentiveConnection.totalAmount":
+		if e.ComplexityRoot.IncentiveConnection.TotalAmount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveConnection.TotalAmount(childComplexity), true
 	case "IncentiveConnection.totalCount":
 		if e.ComplexityRoot.IncentiveConnection.TotalCount == nil {
 			break
@@ -1354,6 +1597,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IncentiveEdge.Node(childComplexity), true
+
+	case "IncentiveGroup.amount":
+		if e.ComplexityRoot.IncentiveGroup.Amount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroup.Amount(childComplexity), true
+	case "IncentiveGroup.count":
+		if e.ComplexityRoot.IncentiveGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroup.Count(childComplexity), true
+	case "IncentiveGroup.key":
+		if e.ComplexityRoot.IncentiveGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroup.Key(childComplexity), true
+
+	case "IncentiveGroupKey.channel":
+		if e.ComplexityRoot.IncentiveGroupKey.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroupKey.Channel(childComplexity), true
+	case "IncentiveGroupKey.kind":
+		if e.ComplexityRoot.IncentiveGroupKey.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroupKey.Kind(childComplexity), true
+	case "IncentiveGroupKey.month":
+		if e.ComplexityRoot.IncentiveGroupKey.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroupKey.Month(childComplexity), true
+	case "IncentiveGroupKey.province":
+		if e.ComplexityRoot.IncentiveGroupKey.Province == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroupKey.Province(childComplexity), true
+	case "IncentiveGroupKey.scheme":
+		if e.ComplexityRoot.IncentiveGroupKey.Scheme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroupKey.Scheme(childComplexity), true
+	case "IncentiveGroupKey.status":
+		if e.ComplexityRoot.IncentiveGroupKey.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroupKey.Status(childComplexity), true
+	case "IncentiveGroupKey.wave":
+		if e.ComplexityRoot.IncentiveGroupKey.Wave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroupKey.Wave(childComplexity), true
+	case "IncentiveGroupKey.year":
+		if e.ComplexityRoot.IncentiveGroupKey.Year == nil {
+			break
+		}
+
+		return e.ComplexityRoot.IncentiveGroupKey.Year(childComplexity), true
 
 	case "JoinWavePayload.participant":
 		if e.ComplexityRoot.JoinWavePayload.Participant == nil {
@@ -1821,6 +2132,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ParticipantConnection.Edges(childComplexity), true
+	case "ParticipantConnection.groups":
+		if e.ComplexityRoot.ParticipantConnection.Groups == nil {
+			break
+		}
+
+		args, err := ec.field_ParticipantConnection_groups_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.ParticipantConnection.Groups(childComplexity, args["by"].([]model.ParticipantDimension), args["first"].(*int), args["orderBy"].(*model.ParticipantGroupOrder)), true
 	case "ParticipantConnection.nodes":
 		if e.ComplexityRoot.ParticipantConnection.Nodes == nil {
 			break
@@ -1852,6 +2174,74 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ParticipantEdge.Node(childComplexity), true
+
+	case "ParticipantGroup.count":
+		if e.ComplexityRoot.ParticipantGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroup.Count(childComplexity), true
+	case "ParticipantGroup.key":
+		if e.ComplexityRoot.ParticipantGroup.Key == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroup.Key(childComplexity), true
+
+	case "ParticipantGroupKey.ageBand":
+		if e.ComplexityRoot.ParticipantGroupKey.AgeBand == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroupKey.AgeBand(childComplexity), true
+	case "ParticipantGroupKey.education":
+		if e.ComplexityRoot.ParticipantGroupKey.Education == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroupKey.Education(childComplexity), true
+	case "ParticipantGroupKey.employmentStatus":
+		if e.ComplexityRoot.ParticipantGroupKey.EmploymentStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroupKey.EmploymentStatus(childComplexity), true
+	case "ParticipantGroupKey.gender":
+		if e.ComplexityRoot.ParticipantGroupKey.Gender == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroupKey.Gender(childComplexity), true
+	case "ParticipantGroupKey.province":
+		if e.ComplexityRoot.ParticipantGroupKey.Province == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroupKey.Province(childComplexity), true
+	case "ParticipantGroupKey.registeredMonth":
+		if e.ComplexityRoot.ParticipantGroupKey.RegisteredMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroupKey.RegisteredMonth(childComplexity), true
+	case "ParticipantGroupKey.scheme":
+		if e.ComplexityRoot.ParticipantGroupKey.Scheme == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroupKey.Scheme(childComplexity), true
+	case "ParticipantGroupKey.status":
+		if e.ComplexityRoot.ParticipantGroupKey.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroupKey.Status(childComplexity), true
+	case "ParticipantGroupKey.wave":
+		if e.ComplexityRoot.ParticipantGroupKey.Wave == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ParticipantGroupKey.Wave(childComplexity), true
 
 	case "Payment.accountName":
 		if e.ComplexityRoot.Payment.AccountName == nil {
@@ -2880,6 +3270,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("CompleteSurveyInput", ec.unmarshalInputCompleteSurveyInput),
 			graphql.NewInputUnmarshaler("CompleteTrainingInput", ec.unmarshalInputCompleteTrainingInput),
 			graphql.NewInputUnmarshaler("CourseFilter", ec.unmarshalInputCourseFilter),
+			graphql.NewInputUnmarshaler("CourseGroupOrder", ec.unmarshalInputCourseGroupOrder),
 			graphql.NewInputUnmarshaler("CourseOrder", ec.unmarshalInputCourseOrder),
 			graphql.NewInputUnmarshaler("CreateCourseInput", ec.unmarshalInputCreateCourseInput),
 			graphql.NewInputUnmarshaler("CreateProviderInput", ec.unmarshalInputCreateProviderInput),
@@ -2887,14 +3278,17 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DisburseIncentivesInput", ec.unmarshalInputDisburseIncentivesInput),
 			graphql.NewInputUnmarshaler("DrawWaveInput", ec.unmarshalInputDrawWaveInput),
 			graphql.NewInputUnmarshaler("EnrollmentFilter", ec.unmarshalInputEnrollmentFilter),
+			graphql.NewInputUnmarshaler("EnrollmentGroupOrder", ec.unmarshalInputEnrollmentGroupOrder),
 			graphql.NewInputUnmarshaler("EnrollmentOrder", ec.unmarshalInputEnrollmentOrder),
 			graphql.NewInputUnmarshaler("IncentiveFilter", ec.unmarshalInputIncentiveFilter),
+			graphql.NewInputUnmarshaler("IncentiveGroupOrder", ec.unmarshalInputIncentiveGroupOrder),
 			graphql.NewInputUnmarshaler("IncentiveOrder", ec.unmarshalInputIncentiveOrder),
 			graphql.NewInputUnmarshaler("JoinWaveInput", ec.unmarshalInputJoinWaveInput),
 			graphql.NewInputUnmarshaler("LinkPayoutAccountInput", ec.unmarshalInputLinkPayoutAccountInput),
 			graphql.NewInputUnmarshaler("ListCourseInput", ec.unmarshalInputListCourseInput),
 			graphql.NewInputUnmarshaler("OpenWaveInput", ec.unmarshalInputOpenWaveInput),
 			graphql.NewInputUnmarshaler("ParticipantFilter", ec.unmarshalInputParticipantFilter),
+			graphql.NewInputUnmarshaler("ParticipantGroupOrder", ec.unmarshalInputParticipantGroupOrder),
 			graphql.NewInputUnmarshaler("ParticipantOrder", ec.unmarshalInputParticipantOrder),
 			graphql.NewInputUnmarshaler("ProviderFilter", ec.unmarshalInputProviderFilter),
 			graphql.NewInputUnmarshaler("ProviderOrder", ec.unmarshalInputProviderOrder),
@@ -3517,6 +3911,15 @@ type ParticipantConnection {
   pageInfo: PageInfo!
   "How many participants the filter selects, across all pages."
   totalCount: Int!
+  "The filtered set grouped by dimensions, with a count per group."
+  groups(
+    "The dimensions to group by, in key order; any combination."
+    by: [ParticipantDimension!]!
+    "How many groups to return (at most 1000)."
+    first: Int = 100
+    "The order of the groups; by key ascending when omitted. Ties are ordered by key."
+    orderBy: ParticipantGroupOrder
+  ): [ParticipantGroup!]!
 }
 
 "A participant and its cursor."
@@ -3789,6 +4192,15 @@ type CourseConnection {
   pageInfo: PageInfo!
   "How many courses the filter selects, across all pages."
   totalCount: Int!
+  "The filtered set grouped by dimensions, with measures per group."
+  groups(
+    "The dimensions to group by, in key order; any combination."
+    by: [CourseDimension!]!
+    "How many groups to return (at most 1000)."
+    first: Int = 100
+    "The order of the groups; by key ascending when omitted. Ties are ordered by key."
+    orderBy: CourseGroupOrder
+  ): [CourseGroup!]!
 }
 
 "A course and its cursor."
@@ -4038,6 +4450,17 @@ type EnrollmentConnection {
   pageInfo: PageInfo!
   "How many enrollments the filter selects, across all pages."
   totalCount: Int!
+  "The total price of the filtered set, across all pages."
+  totalAmount: Money!
+  "The filtered set grouped by dimensions, with measures per group."
+  groups(
+    "The dimensions to group by, in key order; any combination."
+    by: [EnrollmentDimension!]!
+    "How many groups to return (at most 1000)."
+    first: Int = 100
+    "The order of the groups; by key ascending when omitted. Ties are ordered by key."
+    orderBy: EnrollmentGroupOrder
+  ): [EnrollmentGroup!]!
 }
 
 "An enrollment and its cursor."
@@ -4230,6 +4653,17 @@ type IncentiveConnection {
   pageInfo: PageInfo!
   "How many incentives the filter selects, across all pages."
   totalCount: Int!
+  "The total amount of the filtered set, across all pages."
+  totalAmount: Money!
+  "The filtered set grouped by dimensions, with measures per group."
+  groups(
+    "The dimensions to group by, in key order; any combination."
+    by: [IncentiveDimension!]!
+    "How many groups to return (at most 1000)."
+    first: Int = 100
+    "The order of the groups; by key ascending when omitted. Ties are ordered by key."
+    orderBy: IncentiveGroupOrder
+  ): [IncentiveGroup!]!
 }
 
 "An incentive and its cursor."
@@ -5016,6 +5450,282 @@ type RecordPlacementPayload {
   "Why it was refused; empty on success."
   userErrors: [UserError!]!
 }
+
+"An age band, from the age today."
+enum AgeBand {
+  "18 to 24 years old."
+  AGE_18_24
+  "25 to 34 years old."
+  AGE_25_34
+  "35 to 44 years old."
+  AGE_35_44
+  "45 to 54 years old."
+  AGE_45_54
+  "55 to 64 years old."
+  AGE_55_64
+  "65 or older."
+  AGE_65_PLUS
+}
+
+"What participants can be grouped by."
+enum ParticipantDimension {
+  "The province (provinsi)."
+  PROVINCE
+  "The gender."
+  GENDER
+  "The age band today."
+  AGE_BAND
+  "The education level."
+  EDUCATION
+  "The employment status at registration."
+  EMPLOYMENT_STATUS
+  "The wave of selection (null for those only registered)."
+  WAVE
+  "The scheme of the wave of selection."
+  SCHEME
+  "The status."
+  STATUS
+  "The month of registration, YYYY-MM."
+  REGISTERED_MONTH
+}
+
+"The key of a group of participants: the dimensions grouped by are set, the others null."
+type ParticipantGroupKey {
+  "The province."
+  province: Province
+  "The gender."
+  gender: Gender
+  "The age band."
+  ageBand: AgeBand
+  "The education level."
+  education: Education
+  "The employment status."
+  employmentStatus: EmploymentStatus
+  "The wave of selection."
+  wave: Wave
+  "The scheme."
+  scheme: SchemeCode
+  "The status."
+  status: ParticipantStatus
+  "The month of registration, YYYY-MM."
+  registeredMonth: String
+}
+
+"A group of participants."
+type ParticipantGroup {
+  "The group's key."
+  key: ParticipantGroupKey!
+  "How many participants it holds."
+  count: Int!
+}
+
+"What groups of participants can be ordered by."
+enum ParticipantGroupOrderField {
+  "The key, in the order of the dimensions."
+  KEY
+  "The count."
+  COUNT
+}
+
+"An ordering of groups of participants."
+input ParticipantGroupOrder {
+  "The field to order by."
+  field: ParticipantGroupOrderField!
+  "The direction."
+  direction: OrderDirection! = ASC
+}
+
+"What courses can be grouped by."
+enum CourseDimension {
+  "The category."
+  CATEGORY
+  "The delivery mode."
+  MODE
+  "The provider."
+  PROVIDER
+}
+
+"The key of a group of courses."
+type CourseGroupKey {
+  "The category."
+  category: String
+  "The delivery mode."
+  mode: DeliveryMode
+  "The provider."
+  provider: Provider
+}
+
+"A group of courses."
+type CourseGroup {
+  "The group's key."
+  key: CourseGroupKey!
+  "How many courses it holds."
+  count: Int!
+  "The average of the courses' lowest listing prices, in rupiah (two decimals)."
+  averagePrice: Float!
+  "The average of the courses' ratings; null when none is rated."
+  averageRating: Float
+}
+
+"What groups of courses can be ordered by."
+enum CourseGroupOrderField {
+  "The key, in the order of the dimensions."
+  KEY
+  "The count."
+  COUNT
+  "The average price."
+  AVERAGE_PRICE
+  "The average rating."
+  AVERAGE_RATING
+}
+
+"An ordering of groups of courses."
+input CourseGroupOrder {
+  "The field to order by."
+  field: CourseGroupOrderField!
+  "The direction."
+  direction: OrderDirection! = ASC
+}
+
+"What enrollments can be grouped by."
+enum EnrollmentDimension {
+  "The course's category."
+  CATEGORY
+  "The course's provider."
+  PROVIDER
+  "The platform sold on."
+  PLATFORM
+  "The course's delivery mode."
+  MODE
+  "The enrollment's status."
+  STATUS
+  "The buyer's province."
+  PROVINCE
+  "The month of purchase, YYYY-MM."
+  MONTH
+}
+
+"The key of a group of enrollments."
+type EnrollmentGroupKey {
+  "The course's category."
+  category: String
+  "The course's provider."
+  provider: Provider
+  "The platform."
+  platform: Platform
+  "The delivery mode."
+  mode: DeliveryMode
+  "The status."
+  status: EnrollmentStatus
+  "The buyer's province."
+  province: Province
+  "The month of purchase, YYYY-MM."
+  month: String
+}
+
+"A group of enrollments."
+type EnrollmentGroup {
+  "The group's key."
+  key: EnrollmentGroupKey!
+  "How many purchases it holds."
+  count: Int!
+  "Their total price."
+  amount: Money!
+  "How many were completed."
+  completedCount: Int!
+  "Completed over purchases not refunded, 0 to 1."
+  completionRate: Float!
+}
+
+"What groups of enrollments can be ordered by."
+enum EnrollmentGroupOrderField {
+  "The key, in the order of the dimensions."
+  KEY
+  "The count."
+  COUNT
+  "The total price."
+  AMOUNT
+  "The completed count."
+  COMPLETED_COUNT
+  "The completion rate."
+  COMPLETION_RATE
+}
+
+"An ordering of groups of enrollments."
+input EnrollmentGroupOrder {
+  "The field to order by."
+  field: EnrollmentGroupOrderField!
+  "The direction."
+  direction: OrderDirection! = ASC
+}
+
+"What incentives can be grouped by."
+enum IncentiveDimension {
+  "TRAINING or SURVEY."
+  KIND
+  "The status."
+  STATUS
+  "The payout channel."
+  CHANNEL
+  "The participant's province."
+  PROVINCE
+  "The participant's wave."
+  WAVE
+  "The scheme of the participant's wave."
+  SCHEME
+  "The month paid, or else due, YYYY-MM."
+  MONTH
+  "The year paid, or else due."
+  YEAR
+}
+
+"The key of a group of incentives."
+type IncentiveGroupKey {
+  "The kind."
+  kind: IncentiveKind
+  "The status."
+  status: IncentiveStatus
+  "The payout channel."
+  channel: PayoutChannel
+  "The participant's province."
+  province: Province
+  "The participant's wave."
+  wave: Wave
+  "The scheme."
+  scheme: SchemeCode
+  "The month paid, or else due, YYYY-MM."
+  month: String
+  "The year paid, or else due."
+  year: Int
+}
+
+"A group of incentives."
+type IncentiveGroup {
+  "The group's key."
+  key: IncentiveGroupKey!
+  "How many incentives it holds."
+  count: Int!
+  "Their total amount."
+  amount: Money!
+}
+
+"What groups of incentives can be ordered by."
+enum IncentiveGroupOrderField {
+  "The key, in the order of the dimensions."
+  KEY
+  "The count."
+  COUNT
+  "The total amount."
+  AMOUNT
+}
+
+"An ordering of groups of incentives."
+input IncentiveGroupOrder {
+  "The field to order by."
+  field: IncentiveGroupOrderField!
+  "The direction."
+  direction: OrderDirection! = ASC
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -5212,6 +5922,8 @@ func (ec *executionContext) childFields_CourseConnection(ctx context.Context, fi
 		return ec.fieldContext_CourseConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_CourseConnection_totalCount(ctx, field)
+	case "groups":
+		return ec.fieldContext_CourseConnection_groups(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CourseConnection", field.Name)
 }
@@ -5224,6 +5936,32 @@ func (ec *executionContext) childFields_CourseEdge(ctx context.Context, field gr
 		return ec.fieldContext_CourseEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CourseEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_CourseGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_CourseGroup_key(ctx, field)
+	case "count":
+		return ec.fieldContext_CourseGroup_count(ctx, field)
+	case "averagePrice":
+		return ec.fieldContext_CourseGroup_averagePrice(ctx, field)
+	case "averageRating":
+		return ec.fieldContext_CourseGroup_averageRating(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CourseGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_CourseGroupKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "category":
+		return ec.fieldContext_CourseGroupKey_category(ctx, field)
+	case "mode":
+		return ec.fieldContext_CourseGroupKey_mode(ctx, field)
+	case "provider":
+		return ec.fieldContext_CourseGroupKey_provider(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CourseGroupKey", field.Name)
 }
 
 func (ec *executionContext) childFields_CourseListing(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5350,6 +6088,10 @@ func (ec *executionContext) childFields_EnrollmentConnection(ctx context.Context
 		return ec.fieldContext_EnrollmentConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_EnrollmentConnection_totalCount(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_EnrollmentConnection_totalAmount(ctx, field)
+	case "groups":
+		return ec.fieldContext_EnrollmentConnection_groups(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EnrollmentConnection", field.Name)
 }
@@ -5362,6 +6104,42 @@ func (ec *executionContext) childFields_EnrollmentEdge(ctx context.Context, fiel
 		return ec.fieldContext_EnrollmentEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EnrollmentEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EnrollmentGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_EnrollmentGroup_key(ctx, field)
+	case "count":
+		return ec.fieldContext_EnrollmentGroup_count(ctx, field)
+	case "amount":
+		return ec.fieldContext_EnrollmentGroup_amount(ctx, field)
+	case "completedCount":
+		return ec.fieldContext_EnrollmentGroup_completedCount(ctx, field)
+	case "completionRate":
+		return ec.fieldContext_EnrollmentGroup_completionRate(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnrollmentGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_EnrollmentGroupKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "category":
+		return ec.fieldContext_EnrollmentGroupKey_category(ctx, field)
+	case "provider":
+		return ec.fieldContext_EnrollmentGroupKey_provider(ctx, field)
+	case "platform":
+		return ec.fieldContext_EnrollmentGroupKey_platform(ctx, field)
+	case "mode":
+		return ec.fieldContext_EnrollmentGroupKey_mode(ctx, field)
+	case "status":
+		return ec.fieldContext_EnrollmentGroupKey_status(ctx, field)
+	case "province":
+		return ec.fieldContext_EnrollmentGroupKey_province(ctx, field)
+	case "month":
+		return ec.fieldContext_EnrollmentGroupKey_month(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EnrollmentGroupKey", field.Name)
 }
 
 func (ec *executionContext) childFields_Incentive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5402,6 +6180,10 @@ func (ec *executionContext) childFields_IncentiveConnection(ctx context.Context,
 		return ec.fieldContext_IncentiveConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_IncentiveConnection_totalCount(ctx, field)
+	case "totalAmount":
+		return ec.fieldContext_IncentiveConnection_totalAmount(ctx, field)
+	case "groups":
+		return ec.fieldContext_IncentiveConnection_groups(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IncentiveConnection", field.Name)
 }
@@ -5414,6 +6196,40 @@ func (ec *executionContext) childFields_IncentiveEdge(ctx context.Context, field
 		return ec.fieldContext_IncentiveEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IncentiveEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_IncentiveGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_IncentiveGroup_key(ctx, field)
+	case "count":
+		return ec.fieldContext_IncentiveGroup_count(ctx, field)
+	case "amount":
+		return ec.fieldContext_IncentiveGroup_amount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncentiveGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_IncentiveGroupKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_IncentiveGroupKey_kind(ctx, field)
+	case "status":
+		return ec.fieldContext_IncentiveGroupKey_status(ctx, field)
+	case "channel":
+		return ec.fieldContext_IncentiveGroupKey_channel(ctx, field)
+	case "province":
+		return ec.fieldContext_IncentiveGroupKey_province(ctx, field)
+	case "wave":
+		return ec.fieldContext_IncentiveGroupKey_wave(ctx, field)
+	case "scheme":
+		return ec.fieldContext_IncentiveGroupKey_scheme(ctx, field)
+	case "month":
+		return ec.fieldContext_IncentiveGroupKey_month(ctx, field)
+	case "year":
+		return ec.fieldContext_IncentiveGroupKey_year(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type IncentiveGroupKey", field.Name)
 }
 
 func (ec *executionContext) childFields_JoinWavePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5540,6 +6356,8 @@ func (ec *executionContext) childFields_ParticipantConnection(ctx context.Contex
 		return ec.fieldContext_ParticipantConnection_pageInfo(ctx, field)
 	case "totalCount":
 		return ec.fieldContext_ParticipantConnection_totalCount(ctx, field)
+	case "groups":
+		return ec.fieldContext_ParticipantConnection_groups(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ParticipantConnection", field.Name)
 }
@@ -5552,6 +6370,40 @@ func (ec *executionContext) childFields_ParticipantEdge(ctx context.Context, fie
 		return ec.fieldContext_ParticipantEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ParticipantEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ParticipantGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "key":
+		return ec.fieldContext_ParticipantGroup_key(ctx, field)
+	case "count":
+		return ec.fieldContext_ParticipantGroup_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipantGroup", field.Name)
+}
+
+func (ec *executionContext) childFields_ParticipantGroupKey(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "province":
+		return ec.fieldContext_ParticipantGroupKey_province(ctx, field)
+	case "gender":
+		return ec.fieldContext_ParticipantGroupKey_gender(ctx, field)
+	case "ageBand":
+		return ec.fieldContext_ParticipantGroupKey_ageBand(ctx, field)
+	case "education":
+		return ec.fieldContext_ParticipantGroupKey_education(ctx, field)
+	case "employmentStatus":
+		return ec.fieldContext_ParticipantGroupKey_employmentStatus(ctx, field)
+	case "wave":
+		return ec.fieldContext_ParticipantGroupKey_wave(ctx, field)
+	case "scheme":
+		return ec.fieldContext_ParticipantGroupKey_scheme(ctx, field)
+	case "status":
+		return ec.fieldContext_ParticipantGroupKey_status(ctx, field)
+	case "registeredMonth":
+		return ec.fieldContext_ParticipantGroupKey_registeredMonth(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ParticipantGroupKey", field.Name)
 }
 
 func (ec *executionContext) childFields_Payment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {

@@ -31,6 +31,12 @@ type CourseResolver interface {
 	Sessions(ctx context.Context, obj *db.Course, first *int, after *string, last *int, before *string, filter *db.TrainingSessionFilter, orderBy *db.TrainingSessionOrder) (*model.TrainingSessionConnection, error)
 	Enrollments(ctx context.Context, obj *db.Course, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error)
 }
+type CourseConnectionResolver interface {
+	Groups(ctx context.Context, obj *model.CourseConnection, by []model.CourseDimension, first *int, orderBy *model.CourseGroupOrder) ([]*db.CourseGroup, error)
+}
+type CourseGroupKeyResolver interface {
+	Provider(ctx context.Context, obj *db.CourseGroupKey) (*db.Provider, error)
+}
 type CourseListingResolver interface {
 	Course(ctx context.Context, obj *db.Listing) (*db.Course, error)
 	Platform(ctx context.Context, obj *db.Listing) (*db.Platform, error)
@@ -46,10 +52,28 @@ type EnrollmentResolver interface {
 	Certificate(ctx context.Context, obj *db.Enrollment) (*db.Certificate, error)
 	Review(ctx context.Context, obj *db.Enrollment) (*db.Review, error)
 }
+type EnrollmentConnectionResolver interface {
+	TotalAmount(ctx context.Context, obj *model.EnrollmentConnection) (int64, error)
+	Groups(ctx context.Context, obj *model.EnrollmentConnection, by []model.EnrollmentDimension, first *int, orderBy *model.EnrollmentGroupOrder) ([]*db.EnrollmentGroup, error)
+}
+type EnrollmentGroupKeyResolver interface {
+	Provider(ctx context.Context, obj *db.EnrollmentGroupKey) (*db.Provider, error)
+	Platform(ctx context.Context, obj *db.EnrollmentGroupKey) (*db.Platform, error)
+
+	Province(ctx context.Context, obj *db.EnrollmentGroupKey) (*db.Province, error)
+}
 type IncentiveResolver interface {
 	Participant(ctx context.Context, obj *db.Incentive) (*db.Participant, error)
 
 	Payments(ctx context.Context, obj *db.Incentive) ([]*db.Payment, error)
+}
+type IncentiveConnectionResolver interface {
+	TotalAmount(ctx context.Context, obj *model.IncentiveConnection) (int64, error)
+	Groups(ctx context.Context, obj *model.IncentiveConnection, by []model.IncentiveDimension, first *int, orderBy *model.IncentiveGroupOrder) ([]*db.IncentiveGroup, error)
+}
+type IncentiveGroupKeyResolver interface {
+	Province(ctx context.Context, obj *db.IncentiveGroupKey) (*db.Province, error)
+	Wave(ctx context.Context, obj *db.IncentiveGroupKey) (*db.Wave, error)
 }
 type MutationResolver interface {
 	RegisterParticipant(ctx context.Context, input db.RegisterParticipantInput) (*db.RegisterParticipantPayload, error)
@@ -82,6 +106,14 @@ type ParticipantResolver interface {
 	PayoutAccounts(ctx context.Context, obj *db.Participant) ([]*db.PayoutAccount, error)
 	Placements(ctx context.Context, obj *db.Participant) ([]*db.Placement, error)
 	WaveApplications(ctx context.Context, obj *db.Participant) ([]*db.WaveApplication, error)
+}
+type ParticipantConnectionResolver interface {
+	Groups(ctx context.Context, obj *model.ParticipantConnection, by []model.ParticipantDimension, first *int, orderBy *model.ParticipantGroupOrder) ([]*db.ParticipantGroup, error)
+}
+type ParticipantGroupKeyResolver interface {
+	Province(ctx context.Context, obj *db.ParticipantGroupKey) (*db.Province, error)
+
+	Wave(ctx context.Context, obj *db.ParticipantGroupKey) (*db.Wave, error)
 }
 type PaymentResolver interface {
 	Incentive(ctx context.Context, obj *db.Payment) (*db.Incentive, error)
@@ -153,6 +185,36 @@ type WaveApplicationResolver interface {
 // endregion ************************** generated!.gotpl **************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_CourseConnection_groups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) ([]model.CourseDimension, error) {
+			return ec.unmarshalNCourseDimension2ᚕprakerjaᚋgraphᚋmodelᚐCourseDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.CourseGroupOrder, error) {
+			return ec.unmarshalOCourseGroupOrder2ᚖprakerjaᚋgraphᚋmodelᚐCourseGroupOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
 
 func (ec *executionContext) field_Course_enrollments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -259,6 +321,66 @@ func (ec *executionContext) field_Course_sessions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["orderBy"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_EnrollmentConnection_groups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) ([]model.EnrollmentDimension, error) {
+			return ec.unmarshalNEnrollmentDimension2ᚕprakerjaᚋgraphᚋmodelᚐEnrollmentDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.EnrollmentGroupOrder, error) {
+			return ec.unmarshalOEnrollmentGroupOrder2ᚖprakerjaᚋgraphᚋmodelᚐEnrollmentGroupOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_IncentiveConnection_groups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) ([]model.IncentiveDimension, error) {
+			return ec.unmarshalNIncentiveDimension2ᚕprakerjaᚋgraphᚋmodelᚐIncentiveDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.IncentiveGroupOrder, error) {
+			return ec.unmarshalOIncentiveGroupOrder2ᚖprakerjaᚋgraphᚋmodelᚐIncentiveGroupOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -525,6 +647,36 @@ func (ec *executionContext) field_Mutation_submitReview_args(ctx context.Context
 		return nil, err
 	}
 	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_ParticipantConnection_groups_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "by",
+		func(ctx context.Context, v any) ([]model.ParticipantDimension, error) {
+			return ec.unmarshalNParticipantDimension2ᚕprakerjaᚋgraphᚋmodelᚐParticipantDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["by"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "orderBy",
+		func(ctx context.Context, v any) (*model.ParticipantGroupOrder, error) {
+			return ec.unmarshalOParticipantGroupOrder2ᚖprakerjaᚋgraphᚋmodelᚐParticipantGroupOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["orderBy"] = arg2
 	return args, nil
 }
 
@@ -3039,6 +3191,50 @@ func (ec *executionContext) fieldContext_CourseConnection_totalCount(_ context.C
 	return graphql.NewScalarFieldContext("CourseConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _CourseConnection_groups(ctx context.Context, field graphql.CollectedField, obj *model.CourseConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseConnection_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.CourseConnection().Groups(ctx, obj, fc.Args["by"].([]model.CourseDimension), fc.Args["first"].(*int), fc.Args["orderBy"].(*model.CourseGroupOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.CourseGroup) graphql.Marshaler {
+			return ec.marshalNCourseGroup2ᚕᚖprakerjaᚋdbᚐCourseGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseConnection_groups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourseConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourseGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_CourseConnection_groups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CourseEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CourseEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3089,6 +3285,185 @@ func (ec *executionContext) fieldContext_CourseEdge_node(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Course(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourseGroup_key(ctx context.Context, field graphql.CollectedField, obj *db.CourseGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.CourseGroupKey) graphql.Marshaler {
+			return ec.marshalNCourseGroupKey2ᚖprakerjaᚋdbᚐCourseGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourseGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CourseGroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CourseGroup_count(ctx context.Context, field graphql.CollectedField, obj *db.CourseGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CourseGroup_averagePrice(ctx context.Context, field graphql.CollectedField, obj *db.CourseGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseGroup_averagePrice(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AveragePrice, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CourseGroup_averagePrice(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CourseGroup_averageRating(ctx context.Context, field graphql.CollectedField, obj *db.CourseGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseGroup_averageRating(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageRating, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourseGroup_averageRating(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _CourseGroupKey_category(ctx context.Context, field graphql.CollectedField, obj *db.CourseGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseGroupKey_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourseGroupKey_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseGroupKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _CourseGroupKey_mode(ctx context.Context, field graphql.CollectedField, obj *db.CourseGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseGroupKey_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.DeliveryMode) graphql.Marshaler {
+			return ec.marshalODeliveryMode2ᚖprakerjaᚋdbᚐDeliveryMode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourseGroupKey_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CourseGroupKey", field, false, false, "DeliveryMode")
+}
+
+func (ec *executionContext) _CourseGroupKey_provider(ctx context.Context, field graphql.CollectedField, obj *db.CourseGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CourseGroupKey_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.CourseGroupKey().Provider(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Provider) graphql.Marshaler {
+			return ec.marshalOProvider2ᚖprakerjaᚋdbᚐProvider(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CourseGroupKey_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CourseGroupKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provider(ctx, field)
 		},
 	}
 	return fc, nil
@@ -4212,6 +4587,73 @@ func (ec *executionContext) fieldContext_EnrollmentConnection_totalCount(_ conte
 	return graphql.NewScalarFieldContext("EnrollmentConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _EnrollmentConnection_totalAmount(ctx context.Context, field graphql.CollectedField, obj *model.EnrollmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentConnection_totalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EnrollmentConnection().TotalAmount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentConnection_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnrollmentConnection", field, true, true, "Money")
+}
+
+func (ec *executionContext) _EnrollmentConnection_groups(ctx context.Context, field graphql.CollectedField, obj *model.EnrollmentConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentConnection_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.EnrollmentConnection().Groups(ctx, obj, fc.Args["by"].([]model.EnrollmentDimension), fc.Args["first"].(*int), fc.Args["orderBy"].(*model.EnrollmentGroupOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.EnrollmentGroup) graphql.Marshaler {
+			return ec.marshalNEnrollmentGroup2ᚕᚖprakerjaᚋdbᚐEnrollmentGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentConnection_groups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnrollmentConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnrollmentGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_EnrollmentConnection_groups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _EnrollmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EnrollmentEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4265,6 +4707,318 @@ func (ec *executionContext) fieldContext_EnrollmentEdge_node(_ context.Context, 
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _EnrollmentGroup_key(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.EnrollmentGroupKey) graphql.Marshaler {
+			return ec.marshalNEnrollmentGroupKey2ᚖprakerjaᚋdbᚐEnrollmentGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnrollmentGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EnrollmentGroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnrollmentGroup_count(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnrollmentGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EnrollmentGroup_amount(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroup_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroup_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnrollmentGroup", field, false, false, "Money")
+}
+
+func (ec *executionContext) _EnrollmentGroup_completedCount(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroup_completedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroup_completedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnrollmentGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _EnrollmentGroup_completionRate(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroup_completionRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CompletionRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroup_completionRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnrollmentGroup", field, false, false, "Float")
+}
+
+func (ec *executionContext) _EnrollmentGroupKey_category(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroupKey_category(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Category, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroupKey_category(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnrollmentGroupKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _EnrollmentGroupKey_provider(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroupKey_provider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EnrollmentGroupKey().Provider(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Provider) graphql.Marshaler {
+			return ec.marshalOProvider2ᚖprakerjaᚋdbᚐProvider(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroupKey_provider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnrollmentGroupKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Provider(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnrollmentGroupKey_platform(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroupKey_platform(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EnrollmentGroupKey().Platform(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Platform) graphql.Marshaler {
+			return ec.marshalOPlatform2ᚖprakerjaᚋdbᚐPlatform(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroupKey_platform(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnrollmentGroupKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Platform(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnrollmentGroupKey_mode(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroupKey_mode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.DeliveryMode) graphql.Marshaler {
+			return ec.marshalODeliveryMode2ᚖprakerjaᚋdbᚐDeliveryMode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroupKey_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnrollmentGroupKey", field, false, false, "DeliveryMode")
+}
+
+func (ec *executionContext) _EnrollmentGroupKey_status(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroupKey_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.EnrollmentStatus) graphql.Marshaler {
+			return ec.marshalOEnrollmentStatus2ᚖprakerjaᚋdbᚐEnrollmentStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroupKey_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnrollmentGroupKey", field, false, false, "EnrollmentStatus")
+}
+
+func (ec *executionContext) _EnrollmentGroupKey_province(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroupKey_province(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EnrollmentGroupKey().Province(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Province) graphql.Marshaler {
+			return ec.marshalOProvince2ᚖprakerjaᚋdbᚐProvince(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroupKey_province(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EnrollmentGroupKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Province(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EnrollmentGroupKey_month(ctx context.Context, field graphql.CollectedField, obj *db.EnrollmentGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EnrollmentGroupKey_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EnrollmentGroupKey_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EnrollmentGroupKey", field, false, false, "String")
 }
 
 func (ec *executionContext) _Incentive_id(ctx context.Context, field graphql.CollectedField, obj *db.Incentive) (ret graphql.Marshaler) {
@@ -4657,6 +5411,73 @@ func (ec *executionContext) fieldContext_IncentiveConnection_totalCount(_ contex
 	return graphql.NewScalarFieldContext("IncentiveConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _IncentiveConnection_totalAmount(ctx context.Context, field graphql.CollectedField, obj *model.IncentiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveConnection_totalAmount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IncentiveConnection().TotalAmount(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveConnection_totalAmount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncentiveConnection", field, true, true, "Money")
+}
+
+func (ec *executionContext) _IncentiveConnection_groups(ctx context.Context, field graphql.CollectedField, obj *model.IncentiveConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveConnection_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.IncentiveConnection().Groups(ctx, obj, fc.Args["by"].([]model.IncentiveDimension), fc.Args["first"].(*int), fc.Args["orderBy"].(*model.IncentiveGroupOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.IncentiveGroup) graphql.Marshaler {
+			return ec.marshalNIncentiveGroup2ᚕᚖprakerjaᚋdbᚐIncentiveGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveConnection_groups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncentiveConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncentiveGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_IncentiveConnection_groups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _IncentiveEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.IncentiveEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4710,6 +5531,286 @@ func (ec *executionContext) fieldContext_IncentiveEdge_node(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _IncentiveGroup_key(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.IncentiveGroupKey) graphql.Marshaler {
+			return ec.marshalNIncentiveGroupKey2ᚖprakerjaᚋdbᚐIncentiveGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncentiveGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_IncentiveGroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncentiveGroup_count(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncentiveGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _IncentiveGroup_amount(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroup_amount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+			return ec.marshalNMoney2int64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroup_amount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncentiveGroup", field, false, false, "Money")
+}
+
+func (ec *executionContext) _IncentiveGroupKey_kind(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroupKey_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.IncentiveKind) graphql.Marshaler {
+			return ec.marshalOIncentiveKind2ᚖprakerjaᚋdbᚐIncentiveKind(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroupKey_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncentiveGroupKey", field, false, false, "IncentiveKind")
+}
+
+func (ec *executionContext) _IncentiveGroupKey_status(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroupKey_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.IncentiveStatus) graphql.Marshaler {
+			return ec.marshalOIncentiveStatus2ᚖprakerjaᚋdbᚐIncentiveStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroupKey_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncentiveGroupKey", field, false, false, "IncentiveStatus")
+}
+
+func (ec *executionContext) _IncentiveGroupKey_channel(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroupKey_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.PayoutChannel) graphql.Marshaler {
+			return ec.marshalOPayoutChannel2ᚖprakerjaᚋdbᚐPayoutChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroupKey_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncentiveGroupKey", field, false, false, "PayoutChannel")
+}
+
+func (ec *executionContext) _IncentiveGroupKey_province(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroupKey_province(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IncentiveGroupKey().Province(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Province) graphql.Marshaler {
+			return ec.marshalOProvince2ᚖprakerjaᚋdbᚐProvince(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroupKey_province(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncentiveGroupKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Province(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncentiveGroupKey_wave(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroupKey_wave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.IncentiveGroupKey().Wave(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Wave) graphql.Marshaler {
+			return ec.marshalOWave2ᚖprakerjaᚋdbᚐWave(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroupKey_wave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "IncentiveGroupKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Wave(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _IncentiveGroupKey_scheme(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroupKey_scheme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scheme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.SchemeCode) graphql.Marshaler {
+			return ec.marshalOSchemeCode2ᚖprakerjaᚋdbᚐSchemeCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroupKey_scheme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncentiveGroupKey", field, false, false, "SchemeCode")
+}
+
+func (ec *executionContext) _IncentiveGroupKey_month(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroupKey_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroupKey_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncentiveGroupKey", field, false, false, "String")
+}
+
+func (ec *executionContext) _IncentiveGroupKey_year(ctx context.Context, field graphql.CollectedField, obj *db.IncentiveGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_IncentiveGroupKey_year(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Year, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_IncentiveGroupKey_year(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("IncentiveGroupKey", field, false, false, "Int")
 }
 
 func (ec *executionContext) _JoinWavePayload_participant(ctx context.Context, field graphql.CollectedField, obj *db.JoinWavePayload) (ret graphql.Marshaler) {
@@ -6732,6 +7833,50 @@ func (ec *executionContext) fieldContext_ParticipantConnection_totalCount(_ cont
 	return graphql.NewScalarFieldContext("ParticipantConnection", field, true, false, "Int")
 }
 
+func (ec *executionContext) _ParticipantConnection_groups(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantConnection_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.ParticipantConnection().Groups(ctx, obj, fc.Args["by"].([]model.ParticipantDimension), fc.Args["first"].(*int), fc.Args["orderBy"].(*model.ParticipantGroupOrder))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*db.ParticipantGroup) graphql.Marshaler {
+			return ec.marshalNParticipantGroup2ᚕᚖprakerjaᚋdbᚐParticipantGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantConnection_groups(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipantConnection",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipantGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_ParticipantConnection_groups_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ParticipantEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipantEdge) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6785,6 +7930,286 @@ func (ec *executionContext) fieldContext_ParticipantEdge_node(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ParticipantGroup_key(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroup_key(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Key, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.ParticipantGroupKey) graphql.Marshaler {
+			return ec.marshalNParticipantGroupKey2ᚖprakerjaᚋdbᚐParticipantGroupKey(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroup_key(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipantGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipantGroupKey(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipantGroup_count(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ParticipantGroupKey_province(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroupKey_province(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ParticipantGroupKey().Province(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Province) graphql.Marshaler {
+			return ec.marshalOProvince2ᚖprakerjaᚋdbᚐProvince(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroupKey_province(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipantGroupKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Province(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipantGroupKey_gender(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroupKey_gender(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Gender, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Gender) graphql.Marshaler {
+			return ec.marshalOGender2ᚖprakerjaᚋdbᚐGender(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroupKey_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantGroupKey", field, false, false, "Gender")
+}
+
+func (ec *executionContext) _ParticipantGroupKey_ageBand(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroupKey_ageBand(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AgeBand, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.AgeBand) graphql.Marshaler {
+			return ec.marshalOAgeBand2ᚖprakerjaᚋdbᚐAgeBand(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroupKey_ageBand(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantGroupKey", field, false, false, "AgeBand")
+}
+
+func (ec *executionContext) _ParticipantGroupKey_education(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroupKey_education(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Education, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Education) graphql.Marshaler {
+			return ec.marshalOEducation2ᚖprakerjaᚋdbᚐEducation(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroupKey_education(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantGroupKey", field, false, false, "Education")
+}
+
+func (ec *executionContext) _ParticipantGroupKey_employmentStatus(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroupKey_employmentStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EmploymentStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.EmploymentStatus) graphql.Marshaler {
+			return ec.marshalOEmploymentStatus2ᚖprakerjaᚋdbᚐEmploymentStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroupKey_employmentStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantGroupKey", field, false, false, "EmploymentStatus")
+}
+
+func (ec *executionContext) _ParticipantGroupKey_wave(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroupKey_wave(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.ParticipantGroupKey().Wave(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.Wave) graphql.Marshaler {
+			return ec.marshalOWave2ᚖprakerjaᚋdbᚐWave(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroupKey_wave(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ParticipantGroupKey",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Wave(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ParticipantGroupKey_scheme(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroupKey_scheme(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Scheme, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.SchemeCode) graphql.Marshaler {
+			return ec.marshalOSchemeCode2ᚖprakerjaᚋdbᚐSchemeCode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroupKey_scheme(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantGroupKey", field, false, false, "SchemeCode")
+}
+
+func (ec *executionContext) _ParticipantGroupKey_status(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroupKey_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *db.ParticipantStatus) graphql.Marshaler {
+			return ec.marshalOParticipantStatus2ᚖprakerjaᚋdbᚐParticipantStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroupKey_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantGroupKey", field, false, false, "ParticipantStatus")
+}
+
+func (ec *executionContext) _ParticipantGroupKey_registeredMonth(ctx context.Context, field graphql.CollectedField, obj *db.ParticipantGroupKey) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ParticipantGroupKey_registeredMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RegisteredMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ParticipantGroupKey_registeredMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ParticipantGroupKey", field, false, false, "String")
 }
 
 func (ec *executionContext) _Payment_id(ctx context.Context, field graphql.CollectedField, obj *db.Payment) (ret graphql.Marshaler) {
@@ -11489,6 +12914,59 @@ func UnmarshalCourseFilter(ctx context.Context, raw any) (db.CourseFilter, error
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCourseGroupOrder(ctx context.Context, obj any) (model.CourseGroupOrder, error) {
+	var it model.CourseGroupOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNCourseGroupOrderField2prakerjaᚋgraphᚋmodelᚐCourseGroupOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2prakerjaᚋdbᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCourseGroupOrder unmarshals raw into the CourseGroupOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCourseGroupOrder(ctx context.Context, raw any) (model.CourseGroupOrder, error) {
+	var out model.CourseGroupOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CourseGroupOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCourseOrder(ctx context.Context, obj any) (db.CourseOrder, error) {
 	var it db.CourseOrder
 	if obj == nil {
@@ -11973,6 +13451,59 @@ func UnmarshalEnrollmentFilter(ctx context.Context, raw any) (db.EnrollmentFilte
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputEnrollmentGroupOrder(ctx context.Context, obj any) (model.EnrollmentGroupOrder, error) {
+	var it model.EnrollmentGroupOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNEnrollmentGroupOrderField2prakerjaᚋgraphᚋmodelᚐEnrollmentGroupOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2prakerjaᚋdbᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalEnrollmentGroupOrder unmarshals raw into the EnrollmentGroupOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalEnrollmentGroupOrder(ctx context.Context, raw any) (model.EnrollmentGroupOrder, error) {
+	var out model.EnrollmentGroupOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "EnrollmentGroupOrder", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputEnrollmentOrder(ctx context.Context, obj any) (db.EnrollmentOrder, error) {
 	var it db.EnrollmentOrder
 	if obj == nil {
@@ -12135,6 +13666,59 @@ func (ec *executionContext) unmarshalInputIncentiveFilter(ctx context.Context, o
 func UnmarshalIncentiveFilter(ctx context.Context, raw any) (db.IncentiveFilter, error) {
 	var out db.IncentiveFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "IncentiveFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputIncentiveGroupOrder(ctx context.Context, obj any) (model.IncentiveGroupOrder, error) {
+	var it model.IncentiveGroupOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNIncentiveGroupOrderField2prakerjaᚋgraphᚋmodelᚐIncentiveGroupOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2prakerjaᚋdbᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalIncentiveGroupOrder unmarshals raw into the IncentiveGroupOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalIncentiveGroupOrder(ctx context.Context, raw any) (model.IncentiveGroupOrder, error) {
+	var out model.IncentiveGroupOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "IncentiveGroupOrder", raw, &out)
 	return out, err
 }
 
@@ -12503,6 +14087,59 @@ func (ec *executionContext) unmarshalInputParticipantFilter(ctx context.Context,
 func UnmarshalParticipantFilter(ctx context.Context, raw any) (db.ParticipantFilter, error) {
 	var out db.ParticipantFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipantFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputParticipantGroupOrder(ctx context.Context, obj any) (model.ParticipantGroupOrder, error) {
+	var it model.ParticipantGroupOrder
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	if _, present := asMap["direction"]; !present {
+		asMap["direction"] = "ASC"
+	}
+
+	fieldsInOrder := [...]string{"field", "direction"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "field":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("field"))
+			data, err := ec.unmarshalNParticipantGroupOrderField2prakerjaᚋgraphᚋmodelᚐParticipantGroupOrderField(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Field = data
+		case "direction":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
+			data, err := ec.unmarshalNOrderDirection2prakerjaᚋdbᚐOrderDirection(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Direction = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalParticipantGroupOrder unmarshals raw into the ParticipantGroupOrder input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalParticipantGroupOrder(ctx context.Context, raw any) (model.ParticipantGroupOrder, error) {
+	var out model.ParticipantGroupOrder
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ParticipantGroupOrder", raw, &out)
 	return out, err
 }
 
@@ -14173,6 +15810,12 @@ func (ec *executionContext) _CourseConnection(ctx context.Context, sel ast.Selec
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._CourseConnection_totalCount(ctx, field, obj)
 				})
+		case "groups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourseConnection_groups(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14211,6 +15854,98 @@ func (ec *executionContext) _CourseEdge(ctx context.Context, sel ast.SelectionSe
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courseGroupImplementors = []string{"CourseGroup"}
+
+func (ec *executionContext) _CourseGroup(ctx context.Context, sel ast.SelectionSet, obj *db.CourseGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courseGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CourseGroup")
+		case "key":
+			out.Values[i] = ec._CourseGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._CourseGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averagePrice":
+			out.Values[i] = ec._CourseGroup_averagePrice(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "averageRating":
+			out.Values[i] = ec._CourseGroup_averageRating(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var courseGroupKeyImplementors = []string{"CourseGroupKey"}
+
+func (ec *executionContext) _CourseGroupKey(ctx context.Context, sel ast.SelectionSet, obj *db.CourseGroupKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, courseGroupKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CourseGroupKey")
+		case "category":
+			out.Values[i] = ec._CourseGroupKey_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "mode":
+			out.Values[i] = ec._CourseGroupKey_mode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provider":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CourseGroupKey_provider(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14646,6 +16381,18 @@ func (ec *executionContext) _EnrollmentConnection(ctx context.Context, sel ast.S
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._EnrollmentConnection_totalCount(ctx, field, obj)
 				})
+		case "totalAmount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EnrollmentConnection_totalAmount(ctx, field, obj)
+				})
+		case "groups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EnrollmentConnection_groups(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14683,6 +16430,125 @@ func (ec *executionContext) _EnrollmentEdge(ctx context.Context, sel ast.Selecti
 			out.Values[i] = ec._EnrollmentEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var enrollmentGroupImplementors = []string{"EnrollmentGroup"}
+
+func (ec *executionContext) _EnrollmentGroup(ctx context.Context, sel ast.SelectionSet, obj *db.EnrollmentGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enrollmentGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnrollmentGroup")
+		case "key":
+			out.Values[i] = ec._EnrollmentGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._EnrollmentGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._EnrollmentGroup_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completedCount":
+			out.Values[i] = ec._EnrollmentGroup_completedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "completionRate":
+			out.Values[i] = ec._EnrollmentGroup_completionRate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var enrollmentGroupKeyImplementors = []string{"EnrollmentGroupKey"}
+
+func (ec *executionContext) _EnrollmentGroupKey(ctx context.Context, sel ast.SelectionSet, obj *db.EnrollmentGroupKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, enrollmentGroupKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EnrollmentGroupKey")
+		case "category":
+			out.Values[i] = ec._EnrollmentGroupKey_category(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "provider":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EnrollmentGroupKey_provider(ctx, field, obj)
+				})
+		case "platform":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EnrollmentGroupKey_platform(ctx, field, obj)
+				})
+		case "mode":
+			out.Values[i] = ec._EnrollmentGroupKey_mode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._EnrollmentGroupKey_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "province":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EnrollmentGroupKey_province(ctx, field, obj)
+				})
+		case "month":
+			out.Values[i] = ec._EnrollmentGroupKey_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14818,6 +16684,18 @@ func (ec *executionContext) _IncentiveConnection(ctx context.Context, sel ast.Se
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._IncentiveConnection_totalCount(ctx, field, obj)
 				})
+		case "totalAmount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncentiveConnection_totalAmount(ctx, field, obj)
+				})
+		case "groups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncentiveConnection_groups(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14855,6 +16733,119 @@ func (ec *executionContext) _IncentiveEdge(ctx context.Context, sel ast.Selectio
 			out.Values[i] = ec._IncentiveEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var incentiveGroupImplementors = []string{"IncentiveGroup"}
+
+func (ec *executionContext) _IncentiveGroup(ctx context.Context, sel ast.SelectionSet, obj *db.IncentiveGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incentiveGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncentiveGroup")
+		case "key":
+			out.Values[i] = ec._IncentiveGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._IncentiveGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amount":
+			out.Values[i] = ec._IncentiveGroup_amount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var incentiveGroupKeyImplementors = []string{"IncentiveGroupKey"}
+
+func (ec *executionContext) _IncentiveGroupKey(ctx context.Context, sel ast.SelectionSet, obj *db.IncentiveGroupKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, incentiveGroupKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("IncentiveGroupKey")
+		case "kind":
+			out.Values[i] = ec._IncentiveGroupKey_kind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._IncentiveGroupKey_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "channel":
+			out.Values[i] = ec._IncentiveGroupKey_channel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "province":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncentiveGroupKey_province(ctx, field, obj)
+				})
+		case "wave":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._IncentiveGroupKey_wave(ctx, field, obj)
+				})
+		case "scheme":
+			out.Values[i] = ec._IncentiveGroupKey_scheme(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "month":
+			out.Values[i] = ec._IncentiveGroupKey_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "year":
+			out.Values[i] = ec._IncentiveGroupKey_year(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15444,6 +17435,12 @@ func (ec *executionContext) _ParticipantConnection(ctx context.Context, sel ast.
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ParticipantConnection_totalCount(ctx, field, obj)
 				})
+		case "groups":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ParticipantConnection_groups(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15481,6 +17478,119 @@ func (ec *executionContext) _ParticipantEdge(ctx context.Context, sel ast.Select
 			out.Values[i] = ec._ParticipantEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var participantGroupImplementors = []string{"ParticipantGroup"}
+
+func (ec *executionContext) _ParticipantGroup(ctx context.Context, sel ast.SelectionSet, obj *db.ParticipantGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participantGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipantGroup")
+		case "key":
+			out.Values[i] = ec._ParticipantGroup_key(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._ParticipantGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var participantGroupKeyImplementors = []string{"ParticipantGroupKey"}
+
+func (ec *executionContext) _ParticipantGroupKey(ctx context.Context, sel ast.SelectionSet, obj *db.ParticipantGroupKey) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, participantGroupKeyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ParticipantGroupKey")
+		case "province":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ParticipantGroupKey_province(ctx, field, obj)
+				})
+		case "gender":
+			out.Values[i] = ec._ParticipantGroupKey_gender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "ageBand":
+			out.Values[i] = ec._ParticipantGroupKey_ageBand(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "education":
+			out.Values[i] = ec._ParticipantGroupKey_education(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "employmentStatus":
+			out.Values[i] = ec._ParticipantGroupKey_employmentStatus(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "wave":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._ParticipantGroupKey_wave(ctx, field, obj)
+				})
+		case "scheme":
+			out.Values[i] = ec._ParticipantGroupKey_scheme(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._ParticipantGroupKey_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "registeredMonth":
+			out.Values[i] = ec._ParticipantGroupKey_registeredMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -17238,6 +19348,46 @@ func (ec *executionContext) marshalNCourseConnection2ᚖprakerjaᚋgraphᚋmodel
 	return ec._CourseConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNCourseDimension2prakerjaᚋgraphᚋmodelᚐCourseDimension(ctx context.Context, v any) (model.CourseDimension, error) {
+	var res model.CourseDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCourseDimension2prakerjaᚋgraphᚋmodelᚐCourseDimension(ctx context.Context, sel ast.SelectionSet, v model.CourseDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNCourseDimension2ᚕprakerjaᚋgraphᚋmodelᚐCourseDimensionᚄ(ctx context.Context, v any) ([]model.CourseDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.CourseDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNCourseDimension2prakerjaᚋgraphᚋmodelᚐCourseDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNCourseDimension2ᚕprakerjaᚋgraphᚋmodelᚐCourseDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CourseDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCourseDimension2prakerjaᚋgraphᚋmodelᚐCourseDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNCourseEdge2ᚕᚖprakerjaᚋgraphᚋmodelᚐCourseEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CourseEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17260,6 +19410,48 @@ func (ec *executionContext) marshalNCourseEdge2ᚖprakerjaᚋgraphᚋmodelᚐCou
 		return graphql.Null
 	}
 	return ec._CourseEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCourseGroup2ᚕᚖprakerjaᚋdbᚐCourseGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.CourseGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCourseGroup2ᚖprakerjaᚋdbᚐCourseGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNCourseGroup2ᚖprakerjaᚋdbᚐCourseGroup(ctx context.Context, sel ast.SelectionSet, v *db.CourseGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CourseGroup!")
+		return graphql.Null
+	}
+	return ec._CourseGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNCourseGroupKey2ᚖprakerjaᚋdbᚐCourseGroupKey(ctx context.Context, sel ast.SelectionSet, v *db.CourseGroupKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CourseGroupKey!")
+		return graphql.Null
+	}
+	return ec._CourseGroupKey(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNCourseGroupOrderField2prakerjaᚋgraphᚋmodelᚐCourseGroupOrderField(ctx context.Context, v any) (model.CourseGroupOrderField, error) {
+	var res model.CourseGroupOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCourseGroupOrderField2prakerjaᚋgraphᚋmodelᚐCourseGroupOrderField(ctx context.Context, sel ast.SelectionSet, v model.CourseGroupOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNCourseListing2ᚕᚖprakerjaᚋdbᚐListingᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.Listing) graphql.Marshaler {
@@ -17437,6 +19629,46 @@ func (ec *executionContext) marshalNEnrollmentConnection2ᚖprakerjaᚋgraphᚋm
 	return ec._EnrollmentConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNEnrollmentDimension2prakerjaᚋgraphᚋmodelᚐEnrollmentDimension(ctx context.Context, v any) (model.EnrollmentDimension, error) {
+	var res model.EnrollmentDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEnrollmentDimension2prakerjaᚋgraphᚋmodelᚐEnrollmentDimension(ctx context.Context, sel ast.SelectionSet, v model.EnrollmentDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNEnrollmentDimension2ᚕprakerjaᚋgraphᚋmodelᚐEnrollmentDimensionᚄ(ctx context.Context, v any) ([]model.EnrollmentDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.EnrollmentDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNEnrollmentDimension2prakerjaᚋgraphᚋmodelᚐEnrollmentDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNEnrollmentDimension2ᚕprakerjaᚋgraphᚋmodelᚐEnrollmentDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.EnrollmentDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnrollmentDimension2prakerjaᚋgraphᚋmodelᚐEnrollmentDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNEnrollmentEdge2ᚕᚖprakerjaᚋgraphᚋmodelᚐEnrollmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EnrollmentEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17459,6 +19691,48 @@ func (ec *executionContext) marshalNEnrollmentEdge2ᚖprakerjaᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._EnrollmentEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEnrollmentGroup2ᚕᚖprakerjaᚋdbᚐEnrollmentGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.EnrollmentGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnrollmentGroup2ᚖprakerjaᚋdbᚐEnrollmentGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEnrollmentGroup2ᚖprakerjaᚋdbᚐEnrollmentGroup(ctx context.Context, sel ast.SelectionSet, v *db.EnrollmentGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EnrollmentGroup!")
+		return graphql.Null
+	}
+	return ec._EnrollmentGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNEnrollmentGroupKey2ᚖprakerjaᚋdbᚐEnrollmentGroupKey(ctx context.Context, sel ast.SelectionSet, v *db.EnrollmentGroupKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EnrollmentGroupKey!")
+		return graphql.Null
+	}
+	return ec._EnrollmentGroupKey(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNEnrollmentGroupOrderField2prakerjaᚋgraphᚋmodelᚐEnrollmentGroupOrderField(ctx context.Context, v any) (model.EnrollmentGroupOrderField, error) {
+	var res model.EnrollmentGroupOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNEnrollmentGroupOrderField2prakerjaᚋgraphᚋmodelᚐEnrollmentGroupOrderField(ctx context.Context, sel ast.SelectionSet, v model.EnrollmentGroupOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNEnrollmentOrderField2prakerjaᚋdbᚐEnrollmentOrderField(ctx context.Context, v any) (db.EnrollmentOrderField, error) {
@@ -17523,6 +19797,46 @@ func (ec *executionContext) marshalNIncentiveConnection2ᚖprakerjaᚋgraphᚋmo
 	return ec._IncentiveConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNIncentiveDimension2prakerjaᚋgraphᚋmodelᚐIncentiveDimension(ctx context.Context, v any) (model.IncentiveDimension, error) {
+	var res model.IncentiveDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIncentiveDimension2prakerjaᚋgraphᚋmodelᚐIncentiveDimension(ctx context.Context, sel ast.SelectionSet, v model.IncentiveDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNIncentiveDimension2ᚕprakerjaᚋgraphᚋmodelᚐIncentiveDimensionᚄ(ctx context.Context, v any) ([]model.IncentiveDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.IncentiveDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNIncentiveDimension2prakerjaᚋgraphᚋmodelᚐIncentiveDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNIncentiveDimension2ᚕprakerjaᚋgraphᚋmodelᚐIncentiveDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.IncentiveDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIncentiveDimension2prakerjaᚋgraphᚋmodelᚐIncentiveDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNIncentiveEdge2ᚕᚖprakerjaᚋgraphᚋmodelᚐIncentiveEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IncentiveEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17545,6 +19859,48 @@ func (ec *executionContext) marshalNIncentiveEdge2ᚖprakerjaᚋgraphᚋmodelᚐ
 		return graphql.Null
 	}
 	return ec._IncentiveEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIncentiveGroup2ᚕᚖprakerjaᚋdbᚐIncentiveGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.IncentiveGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNIncentiveGroup2ᚖprakerjaᚋdbᚐIncentiveGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNIncentiveGroup2ᚖprakerjaᚋdbᚐIncentiveGroup(ctx context.Context, sel ast.SelectionSet, v *db.IncentiveGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IncentiveGroup!")
+		return graphql.Null
+	}
+	return ec._IncentiveGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNIncentiveGroupKey2ᚖprakerjaᚋdbᚐIncentiveGroupKey(ctx context.Context, sel ast.SelectionSet, v *db.IncentiveGroupKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "IncentiveGroupKey!")
+		return graphql.Null
+	}
+	return ec._IncentiveGroupKey(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNIncentiveGroupOrderField2prakerjaᚋgraphᚋmodelᚐIncentiveGroupOrderField(ctx context.Context, v any) (model.IncentiveGroupOrderField, error) {
+	var res model.IncentiveGroupOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNIncentiveGroupOrderField2prakerjaᚋgraphᚋmodelᚐIncentiveGroupOrderField(ctx context.Context, sel ast.SelectionSet, v model.IncentiveGroupOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNIncentiveKind2prakerjaᚋdbᚐIncentiveKind(ctx context.Context, v any) (db.IncentiveKind, error) {
@@ -17703,6 +20059,46 @@ func (ec *executionContext) marshalNParticipantConnection2ᚖprakerjaᚋgraphᚋ
 	return ec._ParticipantConnection(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNParticipantDimension2prakerjaᚋgraphᚋmodelᚐParticipantDimension(ctx context.Context, v any) (model.ParticipantDimension, error) {
+	var res model.ParticipantDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNParticipantDimension2prakerjaᚋgraphᚋmodelᚐParticipantDimension(ctx context.Context, sel ast.SelectionSet, v model.ParticipantDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNParticipantDimension2ᚕprakerjaᚋgraphᚋmodelᚐParticipantDimensionᚄ(ctx context.Context, v any) ([]model.ParticipantDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ParticipantDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNParticipantDimension2prakerjaᚋgraphᚋmodelᚐParticipantDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNParticipantDimension2ᚕprakerjaᚋgraphᚋmodelᚐParticipantDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ParticipantDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipantDimension2prakerjaᚋgraphᚋmodelᚐParticipantDimension(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNParticipantEdge2ᚕᚖprakerjaᚋgraphᚋmodelᚐParticipantEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipantEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -17725,6 +20121,48 @@ func (ec *executionContext) marshalNParticipantEdge2ᚖprakerjaᚋgraphᚋmodel�
 		return graphql.Null
 	}
 	return ec._ParticipantEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNParticipantGroup2ᚕᚖprakerjaᚋdbᚐParticipantGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*db.ParticipantGroup) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParticipantGroup2ᚖprakerjaᚋdbᚐParticipantGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNParticipantGroup2ᚖprakerjaᚋdbᚐParticipantGroup(ctx context.Context, sel ast.SelectionSet, v *db.ParticipantGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ParticipantGroup!")
+		return graphql.Null
+	}
+	return ec._ParticipantGroup(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNParticipantGroupKey2ᚖprakerjaᚋdbᚐParticipantGroupKey(ctx context.Context, sel ast.SelectionSet, v *db.ParticipantGroupKey) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ParticipantGroupKey!")
+		return graphql.Null
+	}
+	return ec._ParticipantGroupKey(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNParticipantGroupOrderField2prakerjaᚋgraphᚋmodelᚐParticipantGroupOrderField(ctx context.Context, v any) (model.ParticipantGroupOrderField, error) {
+	var res model.ParticipantGroupOrderField
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNParticipantGroupOrderField2prakerjaᚋgraphᚋmodelᚐParticipantGroupOrderField(ctx context.Context, sel ast.SelectionSet, v model.ParticipantGroupOrderField) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) unmarshalNParticipantOrderField2prakerjaᚋdbᚐParticipantOrderField(ctx context.Context, v any) (db.ParticipantOrderField, error) {
@@ -18352,6 +20790,22 @@ func (ec *executionContext) marshalNWaveStatus2prakerjaᚋdbᚐWaveStatus(ctx co
 	return v
 }
 
+func (ec *executionContext) unmarshalOAgeBand2ᚖprakerjaᚋdbᚐAgeBand(ctx context.Context, v any) (*db.AgeBand, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(db.AgeBand)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAgeBand2ᚖprakerjaᚋdbᚐAgeBand(ctx context.Context, sel ast.SelectionSet, v *db.AgeBand) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOAuditEventFilter2ᚖprakerjaᚋdbᚐAuditEventFilter(ctx context.Context, v any) (*db.AuditEventFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -18387,6 +20841,14 @@ func (ec *executionContext) unmarshalOCourseFilter2ᚖprakerjaᚋdbᚐCourseFilt
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputCourseFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOCourseGroupOrder2ᚖprakerjaᚋgraphᚋmodelᚐCourseGroupOrder(ctx context.Context, v any) (*model.CourseGroupOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputCourseGroupOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18459,6 +20921,22 @@ func (ec *executionContext) marshalODeliveryMode2ᚕprakerjaᚋdbᚐDeliveryMode
 	return ret
 }
 
+func (ec *executionContext) unmarshalODeliveryMode2ᚖprakerjaᚋdbᚐDeliveryMode(ctx context.Context, v any) (*db.DeliveryMode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(db.DeliveryMode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODeliveryMode2ᚖprakerjaᚋdbᚐDeliveryMode(ctx context.Context, sel ast.SelectionSet, v *db.DeliveryMode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOEducation2ᚕprakerjaᚋdbᚐEducationᚄ(ctx context.Context, v any) ([]db.Education, error) {
 	if v == nil {
 		return nil, nil
@@ -18493,6 +20971,22 @@ func (ec *executionContext) marshalOEducation2ᚕprakerjaᚋdbᚐEducationᚄ(ct
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOEducation2ᚖprakerjaᚋdbᚐEducation(ctx context.Context, v any) (*db.Education, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(db.Education)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEducation2ᚖprakerjaᚋdbᚐEducation(ctx context.Context, sel ast.SelectionSet, v *db.Education) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOEmploymentStatus2ᚕprakerjaᚋdbᚐEmploymentStatusᚄ(ctx context.Context, v any) ([]db.EmploymentStatus, error) {
@@ -18531,6 +21025,22 @@ func (ec *executionContext) marshalOEmploymentStatus2ᚕprakerjaᚋdbᚐEmployme
 	return ret
 }
 
+func (ec *executionContext) unmarshalOEmploymentStatus2ᚖprakerjaᚋdbᚐEmploymentStatus(ctx context.Context, v any) (*db.EmploymentStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(db.EmploymentStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEmploymentStatus2ᚖprakerjaᚋdbᚐEmploymentStatus(ctx context.Context, sel ast.SelectionSet, v *db.EmploymentStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOEnrollment2ᚖprakerjaᚋdbᚐEnrollment(ctx context.Context, sel ast.SelectionSet, v *db.Enrollment) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -18543,6 +21053,14 @@ func (ec *executionContext) unmarshalOEnrollmentFilter2ᚖprakerjaᚋdbᚐEnroll
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputEnrollmentFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOEnrollmentGroupOrder2ᚖprakerjaᚋgraphᚋmodelᚐEnrollmentGroupOrder(ctx context.Context, v any) (*model.EnrollmentGroupOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputEnrollmentGroupOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18590,6 +21108,22 @@ func (ec *executionContext) marshalOEnrollmentStatus2ᚕprakerjaᚋdbᚐEnrollme
 	return ret
 }
 
+func (ec *executionContext) unmarshalOEnrollmentStatus2ᚖprakerjaᚋdbᚐEnrollmentStatus(ctx context.Context, v any) (*db.EnrollmentStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(db.EnrollmentStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEnrollmentStatus2ᚖprakerjaᚋdbᚐEnrollmentStatus(ctx context.Context, sel ast.SelectionSet, v *db.EnrollmentStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) unmarshalOGender2ᚕprakerjaᚋdbᚐGenderᚄ(ctx context.Context, v any) ([]db.Gender, error) {
 	if v == nil {
 		return nil, nil
@@ -18626,6 +21160,22 @@ func (ec *executionContext) marshalOGender2ᚕprakerjaᚋdbᚐGenderᚄ(ctx cont
 	return ret
 }
 
+func (ec *executionContext) unmarshalOGender2ᚖprakerjaᚋdbᚐGender(ctx context.Context, v any) (*db.Gender, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(db.Gender)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGender2ᚖprakerjaᚋdbᚐGender(ctx context.Context, sel ast.SelectionSet, v *db.Gender) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOIncentive2ᚖprakerjaᚋdbᚐIncentive(ctx context.Context, sel ast.SelectionSet, v *db.Incentive) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -18638,6 +21188,14 @@ func (ec *executionContext) unmarshalOIncentiveFilter2ᚖprakerjaᚋdbᚐIncenti
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputIncentiveFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalOIncentiveGroupOrder2ᚖprakerjaᚋgraphᚋmodelᚐIncentiveGroupOrder(ctx context.Context, v any) (*model.IncentiveGroupOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputIncentiveGroupOrder(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
@@ -18675,6 +21233,22 @@ func (ec *executionContext) marshalOIncentiveKind2ᚕprakerjaᚋdbᚐIncentiveKi
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOIncentiveKind2ᚖprakerjaᚋdbᚐIncentiveKind(ctx context.Context, v any) (*db.IncentiveKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(db.IncentiveKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIncentiveKind2ᚖprakerjaᚋdbᚐIncentiveKind(ctx context.Context, sel ast.SelectionSet, v *db.IncentiveKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOIncentiveOrder2ᚖprakerjaᚋdbᚐIncentiveOrder(ctx context.Context, v any) (*db.IncentiveOrder, error) {
@@ -18719,6 +21293,22 @@ func (ec *executionContext) marshalOIncentiveStatus2ᚕprakerjaᚋdbᚐIncentive
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOIncentiveStatus2ᚖprakerjaᚋdbᚐIncentiveStatus(ctx context.Context, v any) (*db.IncentiveStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(db.IncentiveStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOIncentiveStatus2ᚖprakerjaᚋdbᚐIncentiveStatus(ctx context.Context, sel ast.SelectionSet, v *db.IncentiveStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOJSON2map(ctx context.Context, v any) (map[string]any, error) {
@@ -18779,6 +21369,14 @@ func (ec *executionContext) unmarshalOParticipantFilter2ᚖprakerjaᚋdbᚐParti
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalOParticipantGroupOrder2ᚖprakerjaᚋgraphᚋmodelᚐParticipantGroupOrder(ctx context.Context, v any) (*model.ParticipantGroupOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputParticipantGroupOrder(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalOParticipantOrder2ᚖprakerjaᚋdbᚐParticipantOrder(ctx context.Context, v any) (*db.ParticipantOrder, error) {
 	if v == nil {
 		return nil, nil
@@ -18821,6 +21419,22 @@ func (ec *executionContext) marshalOParticipantStatus2ᚕprakerjaᚋdbᚐPartici
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOParticipantStatus2ᚖprakerjaᚋdbᚐParticipantStatus(ctx context.Context, v any) (*db.ParticipantStatus, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(db.ParticipantStatus)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOParticipantStatus2ᚖprakerjaᚋdbᚐParticipantStatus(ctx context.Context, sel ast.SelectionSet, v *db.ParticipantStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOPaymentFailureCode2ᚖprakerjaᚋdbᚐPaymentFailureCode(ctx context.Context, v any) (*db.PaymentFailureCode, error) {
@@ -18971,6 +21585,13 @@ func (ec *executionContext) unmarshalOProviderOrder2ᚖprakerjaᚋdbᚐProviderO
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalOProvince2ᚖprakerjaᚋdbᚐProvince(ctx context.Context, sel ast.SelectionSet, v *db.Province) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Province(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOProvinceQuotaInput2ᚕᚖprakerjaᚋdbᚐProvinceQuotaInputᚄ(ctx context.Context, v any) ([]*db.ProvinceQuotaInput, error) {
 	if v == nil {
 		return nil, nil
@@ -19045,6 +21666,22 @@ func (ec *executionContext) marshalOSchemeCode2ᚕprakerjaᚋdbᚐSchemeCodeᚄ(
 	}
 
 	return ret
+}
+
+func (ec *executionContext) unmarshalOSchemeCode2ᚖprakerjaᚋdbᚐSchemeCode(ctx context.Context, v any) (*db.SchemeCode, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(db.SchemeCode)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOSchemeCode2ᚖprakerjaᚋdbᚐSchemeCode(ctx context.Context, sel ast.SelectionSet, v *db.SchemeCode) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) unmarshalOTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {

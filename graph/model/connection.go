@@ -73,7 +73,12 @@ func (c *WaveConnection) Edges() []*WaveEdge {
 }
 
 // ParticipantConnection is a page of participants.
-type ParticipantConnection struct{ Connection[db.Participant] }
+type ParticipantConnection struct {
+	Connection[db.Participant]
+	// Filter is the set the connection pages over and aggregates, a nested connection's parent
+	// folded in.
+	Filter *db.ParticipantFilter
+}
 
 // ParticipantEdge is a participant and its cursor.
 type ParticipantEdge struct {
@@ -101,7 +106,12 @@ func (c *ProviderConnection) Edges() []*ProviderEdge {
 }
 
 // CourseConnection is a page of courses.
-type CourseConnection struct{ Connection[db.Course] }
+type CourseConnection struct {
+	Connection[db.Course]
+	// Filter is the set the connection pages over and aggregates, a nested connection's parent
+	// folded in.
+	Filter *db.CourseFilter
+}
 
 // CourseEdge is a course and its cursor.
 type CourseEdge struct {
@@ -131,7 +141,12 @@ func (c *TrainingSessionConnection) Edges() []*TrainingSessionEdge {
 }
 
 // EnrollmentConnection is a page of enrollments.
-type EnrollmentConnection struct{ Connection[db.Enrollment] }
+type EnrollmentConnection struct {
+	Connection[db.Enrollment]
+	// Filter is the set the connection pages over and aggregates, a nested connection's parent
+	// folded in.
+	Filter *db.EnrollmentFilter
+}
 
 // EnrollmentEdge is an enrollment and its cursor.
 type EnrollmentEdge struct {
@@ -145,7 +160,12 @@ func (c *EnrollmentConnection) Edges() []*EnrollmentEdge {
 }
 
 // IncentiveConnection is a page of incentives.
-type IncentiveConnection struct{ Connection[db.Incentive] }
+type IncentiveConnection struct {
+	Connection[db.Incentive]
+	// Filter is the set the connection pages over and aggregates, a nested connection's parent
+	// folded in.
+	Filter *db.IncentiveFilter
+}
 
 // IncentiveEdge is an incentive and its cursor.
 type IncentiveEdge struct {

@@ -2,10 +2,589 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"prakerja/db"
+	"strconv"
+)
+
+// An ordering of groups of courses.
+type CourseGroupOrder struct {
+	// The field to order by.
+	Field CourseGroupOrderField `json:"field"`
+	// The direction.
+	Direction db.OrderDirection `json:"direction"`
+}
+
+// An ordering of groups of enrollments.
+type EnrollmentGroupOrder struct {
+	// The field to order by.
+	Field EnrollmentGroupOrderField `json:"field"`
+	// The direction.
+	Direction db.OrderDirection `json:"direction"`
+}
+
+// An ordering of groups of incentives.
+type IncentiveGroupOrder struct {
+	// The field to order by.
+	Field IncentiveGroupOrderField `json:"field"`
+	// The direction.
+	Direction db.OrderDirection `json:"direction"`
+}
+
 // Every change. Each mutation takes one input and returns a payload with its result and `userErrors`; a refusal writes nothing. Each success writes an audit event in the same transaction.
 type Mutation struct {
 }
 
+// An ordering of groups of participants.
+type ParticipantGroupOrder struct {
+	// The field to order by.
+	Field ParticipantGroupOrderField `json:"field"`
+	// The direction.
+	Direction db.OrderDirection `json:"direction"`
+}
+
 // The root of every read.
 type Query struct {
+}
+
+// What courses can be grouped by.
+type CourseDimension string
+
+const (
+	// The category.
+	CourseDimensionCategory CourseDimension = "CATEGORY"
+	// The delivery mode.
+	CourseDimensionMode CourseDimension = "MODE"
+	// The provider.
+	CourseDimensionProvider CourseDimension = "PROVIDER"
+)
+
+var AllCourseDimension = []CourseDimension{
+	CourseDimensionCategory,
+	CourseDimensionMode,
+	CourseDimensionProvider,
+}
+
+func (e CourseDimension) IsValid() bool {
+	switch e {
+	case CourseDimensionCategory, CourseDimensionMode, CourseDimensionProvider:
+		return true
+	}
+	return false
+}
+
+func (e CourseDimension) String() string {
+	return string(e)
+}
+
+func (e *CourseDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CourseDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CourseDimension", str)
+	}
+	return nil
+}
+
+func (e CourseDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CourseDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CourseDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What groups of courses can be ordered by.
+type CourseGroupOrderField string
+
+const (
+	// The key, in the order of the dimensions.
+	CourseGroupOrderFieldKey CourseGroupOrderField = "KEY"
+	// The count.
+	CourseGroupOrderFieldCount CourseGroupOrderField = "COUNT"
+	// The average price.
+	CourseGroupOrderFieldAveragePrice CourseGroupOrderField = "AVERAGE_PRICE"
+	// The average rating.
+	CourseGroupOrderFieldAverageRating CourseGroupOrderField = "AVERAGE_RATING"
+)
+
+var AllCourseGroupOrderField = []CourseGroupOrderField{
+	CourseGroupOrderFieldKey,
+	CourseGroupOrderFieldCount,
+	CourseGroupOrderFieldAveragePrice,
+	CourseGroupOrderFieldAverageRating,
+}
+
+func (e CourseGroupOrderField) IsValid() bool {
+	switch e {
+	case CourseGroupOrderFieldKey, CourseGroupOrderFieldCount, CourseGroupOrderFieldAveragePrice, CourseGroupOrderFieldAverageRating:
+		return true
+	}
+	return false
+}
+
+func (e CourseGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *CourseGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CourseGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CourseGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e CourseGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CourseGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CourseGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What enrollments can be grouped by.
+type EnrollmentDimension string
+
+const (
+	// The course's category.
+	EnrollmentDimensionCategory EnrollmentDimension = "CATEGORY"
+	// The course's provider.
+	EnrollmentDimensionProvider EnrollmentDimension = "PROVIDER"
+	// The platform sold on.
+	EnrollmentDimensionPlatform EnrollmentDimension = "PLATFORM"
+	// The course's delivery mode.
+	EnrollmentDimensionMode EnrollmentDimension = "MODE"
+	// The enrollment's status.
+	EnrollmentDimensionStatus EnrollmentDimension = "STATUS"
+	// The buyer's province.
+	EnrollmentDimensionProvince EnrollmentDimension = "PROVINCE"
+	// The month of purchase, YYYY-MM.
+	EnrollmentDimensionMonth EnrollmentDimension = "MONTH"
+)
+
+var AllEnrollmentDimension = []EnrollmentDimension{
+	EnrollmentDimensionCategory,
+	EnrollmentDimensionProvider,
+	EnrollmentDimensionPlatform,
+	EnrollmentDimensionMode,
+	EnrollmentDimensionStatus,
+	EnrollmentDimensionProvince,
+	EnrollmentDimensionMonth,
+}
+
+func (e EnrollmentDimension) IsValid() bool {
+	switch e {
+	case EnrollmentDimensionCategory, EnrollmentDimensionProvider, EnrollmentDimensionPlatform, EnrollmentDimensionMode, EnrollmentDimensionStatus, EnrollmentDimensionProvince, EnrollmentDimensionMonth:
+		return true
+	}
+	return false
+}
+
+func (e EnrollmentDimension) String() string {
+	return string(e)
+}
+
+func (e *EnrollmentDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EnrollmentDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EnrollmentDimension", str)
+	}
+	return nil
+}
+
+func (e EnrollmentDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EnrollmentDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EnrollmentDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What groups of enrollments can be ordered by.
+type EnrollmentGroupOrderField string
+
+const (
+	// The key, in the order of the dimensions.
+	EnrollmentGroupOrderFieldKey EnrollmentGroupOrderField = "KEY"
+	// The count.
+	EnrollmentGroupOrderFieldCount EnrollmentGroupOrderField = "COUNT"
+	// The total price.
+	EnrollmentGroupOrderFieldAmount EnrollmentGroupOrderField = "AMOUNT"
+	// The completed count.
+	EnrollmentGroupOrderFieldCompletedCount EnrollmentGroupOrderField = "COMPLETED_COUNT"
+	// The completion rate.
+	EnrollmentGroupOrderFieldCompletionRate EnrollmentGroupOrderField = "COMPLETION_RATE"
+)
+
+var AllEnrollmentGroupOrderField = []EnrollmentGroupOrderField{
+	EnrollmentGroupOrderFieldKey,
+	EnrollmentGroupOrderFieldCount,
+	EnrollmentGroupOrderFieldAmount,
+	EnrollmentGroupOrderFieldCompletedCount,
+	EnrollmentGroupOrderFieldCompletionRate,
+}
+
+func (e EnrollmentGroupOrderField) IsValid() bool {
+	switch e {
+	case EnrollmentGroupOrderFieldKey, EnrollmentGroupOrderFieldCount, EnrollmentGroupOrderFieldAmount, EnrollmentGroupOrderFieldCompletedCount, EnrollmentGroupOrderFieldCompletionRate:
+		return true
+	}
+	return false
+}
+
+func (e EnrollmentGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *EnrollmentGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = EnrollmentGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid EnrollmentGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e EnrollmentGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *EnrollmentGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e EnrollmentGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What incentives can be grouped by.
+type IncentiveDimension string
+
+const (
+	// TRAINING or SURVEY.
+	IncentiveDimensionKind IncentiveDimension = "KIND"
+	// The status.
+	IncentiveDimensionStatus IncentiveDimension = "STATUS"
+	// The payout channel.
+	IncentiveDimensionChannel IncentiveDimension = "CHANNEL"
+	// The participant's province.
+	IncentiveDimensionProvince IncentiveDimension = "PROVINCE"
+	// The participant's wave.
+	IncentiveDimensionWave IncentiveDimension = "WAVE"
+	// The scheme of the participant's wave.
+	IncentiveDimensionScheme IncentiveDimension = "SCHEME"
+	// The month paid, or else due, YYYY-MM.
+	IncentiveDimensionMonth IncentiveDimension = "MONTH"
+	// The year paid, or else due.
+	IncentiveDimensionYear IncentiveDimension = "YEAR"
+)
+
+var AllIncentiveDimension = []IncentiveDimension{
+	IncentiveDimensionKind,
+	IncentiveDimensionStatus,
+	IncentiveDimensionChannel,
+	IncentiveDimensionProvince,
+	IncentiveDimensionWave,
+	IncentiveDimensionScheme,
+	IncentiveDimensionMonth,
+	IncentiveDimensionYear,
+}
+
+func (e IncentiveDimension) IsValid() bool {
+	switch e {
+	case IncentiveDimensionKind, IncentiveDimensionStatus, IncentiveDimensionChannel, IncentiveDimensionProvince, IncentiveDimensionWave, IncentiveDimensionScheme, IncentiveDimensionMonth, IncentiveDimensionYear:
+		return true
+	}
+	return false
+}
+
+func (e IncentiveDimension) String() string {
+	return string(e)
+}
+
+func (e *IncentiveDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IncentiveDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IncentiveDimension", str)
+	}
+	return nil
+}
+
+func (e IncentiveDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IncentiveDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IncentiveDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What groups of incentives can be ordered by.
+type IncentiveGroupOrderField string
+
+const (
+	// The key, in the order of the dimensions.
+	IncentiveGroupOrderFieldKey IncentiveGroupOrderField = "KEY"
+	// The count.
+	IncentiveGroupOrderFieldCount IncentiveGroupOrderField = "COUNT"
+	// The total amount.
+	IncentiveGroupOrderFieldAmount IncentiveGroupOrderField = "AMOUNT"
+)
+
+var AllIncentiveGroupOrderField = []IncentiveGroupOrderField{
+	IncentiveGroupOrderFieldKey,
+	IncentiveGroupOrderFieldCount,
+	IncentiveGroupOrderFieldAmount,
+}
+
+func (e IncentiveGroupOrderField) IsValid() bool {
+	switch e {
+	case IncentiveGroupOrderFieldKey, IncentiveGroupOrderFieldCount, IncentiveGroupOrderFieldAmount:
+		return true
+	}
+	return false
+}
+
+func (e IncentiveGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *IncentiveGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = IncentiveGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid IncentiveGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e IncentiveGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *IncentiveGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e IncentiveGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What participants can be grouped by.
+type ParticipantDimension string
+
+const (
+	// The province (provinsi).
+	ParticipantDimensionProvince ParticipantDimension = "PROVINCE"
+	// The gender.
+	ParticipantDimensionGender ParticipantDimension = "GENDER"
+	// The age band today.
+	ParticipantDimensionAgeBand ParticipantDimension = "AGE_BAND"
+	// The education level.
+	ParticipantDimensionEducation ParticipantDimension = "EDUCATION"
+	// The employment status at registration.
+	ParticipantDimensionEmploymentStatus ParticipantDimension = "EMPLOYMENT_STATUS"
+	// The wave of selection (null for those only registered).
+	ParticipantDimensionWave ParticipantDimension = "WAVE"
+	// The scheme of the wave of selection.
+	ParticipantDimensionScheme ParticipantDimension = "SCHEME"
+	// The status.
+	ParticipantDimensionStatus ParticipantDimension = "STATUS"
+	// The month of registration, YYYY-MM.
+	ParticipantDimensionRegisteredMonth ParticipantDimension = "REGISTERED_MONTH"
+)
+
+var AllParticipantDimension = []ParticipantDimension{
+	ParticipantDimensionProvince,
+	ParticipantDimensionGender,
+	ParticipantDimensionAgeBand,
+	ParticipantDimensionEducation,
+	ParticipantDimensionEmploymentStatus,
+	ParticipantDimensionWave,
+	ParticipantDimensionScheme,
+	ParticipantDimensionStatus,
+	ParticipantDimensionRegisteredMonth,
+}
+
+func (e ParticipantDimension) IsValid() bool {
+	switch e {
+	case ParticipantDimensionProvince, ParticipantDimensionGender, ParticipantDimensionAgeBand, ParticipantDimensionEducation, ParticipantDimensionEmploymentStatus, ParticipantDimensionWave, ParticipantDimensionScheme, ParticipantDimensionStatus, ParticipantDimensionRegisteredMonth:
+		return true
+	}
+	return false
+}
+
+func (e ParticipantDimension) String() string {
+	return string(e)
+}
+
+func (e *ParticipantDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ParticipantDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ParticipantDimension", str)
+	}
+	return nil
+}
+
+func (e ParticipantDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ParticipantDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ParticipantDimension) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// What groups of participants can be ordered by.
+type ParticipantGroupOrderField string
+
+const (
+	// The key, in the order of the dimensions.
+	ParticipantGroupOrderFieldKey ParticipantGroupOrderField = "KEY"
+	// The count.
+	ParticipantGroupOrderFieldCount ParticipantGroupOrderField = "COUNT"
+)
+
+var AllParticipantGroupOrderField = []ParticipantGroupOrderField{
+	ParticipantGroupOrderFieldKey,
+	ParticipantGroupOrderFieldCount,
+}
+
+func (e ParticipantGroupOrderField) IsValid() bool {
+	switch e {
+	case ParticipantGroupOrderFieldKey, ParticipantGroupOrderFieldCount:
+		return true
+	}
+	return false
+}
+
+func (e ParticipantGroupOrderField) String() string {
+	return string(e)
+}
+
+func (e *ParticipantGroupOrderField) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ParticipantGroupOrderField(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ParticipantGroupOrderField", str)
+	}
+	return nil
+}
+
+func (e ParticipantGroupOrderField) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ParticipantGroupOrderField) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ParticipantGroupOrderField) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

@@ -1,0 +1,198 @@
+package db
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Aggregates: every connection of participants, courses, enrollments and incentives can total and
+// group the set its filter selects, under the same scope as its rows. A group's key is typed per
+// connection (for example IncentiveGroupKey); its measures are count and, where there is money,
+// amount and the like.
+
+// Group sizes.
+const (
+	DefaultGroups = 100
+	MaxGroups     = 1000
+)
+
+// GroupOrderField says what groups are ordered by.
+type GroupOrderField string
+
+// The group orderings.
+const (
+	GroupOrderKey   GroupOrderField = "KEY"
+	GroupOrderCount GroupOrderField = "COUNT"
+)
+
+// dimension is one way to group a table: an SQL expression over the table's alias, a join it
+// needs, and how its value lands in the typed key K.
+type dimension[K any] struct {
+	expr string
+	join string // a LEFT JOIN clause the expression needs, or ""
+	set  func(k *K, v any)
+}
+
+// measure is an aggregate expression over the group's rows.
+type measure struct {
+	name string // the column alias and the GroupOrderField
+	expr string
+}
+
+// groupSpec describes how a table's filtered set aggregates.
+type groupSpec[K any] struct {
+	dims     map[string]dimension[K]
+	measures []measure
+}
+
+// GroupArgs are the arguments of a groups field.
+type GroupArgs struct {
+	By        []string
+	First     *int
+	OrderBy   GroupOrderField
+	Direction OrderDirection
+}
+
+// Group is one group of an aggregate: its typed key and its measures by name.
+type Group[K any] struct {
+	Key      *K
+	Measures map[string]float64
+}
+
+// groups runs one GROUP BY over base (the scoped, filtered query of a connection).
+// It fails with EINVALID on an unknown or repeated dimension, or a bad first.
+func (g *groupSpec[K]) groups(ctx context.Context, base *bun.SelectQuery, args GroupArgs) ([]*Group[K], error) {
+	if len(args.By) == 0 {
+		return nil, &Error{Code: EINVALID, Message: "groups needs at least one dimension in by", Field: []string{"by"}}
+	}
+	limit := DefaultGroups
+	if args.First != nil {
+		if *args.First < 0 || *args.First > MaxGroups {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("groups first must be between 0 and %d, got %d", MaxGroups, *args.First), Field: []string{"first"}}
+		}
+		limit = *args.First
+	}
+	if limit == 0 {
+		return []*Group[K]{}, nil
+	}
+	seen := map[string]bool{}
+	joins := map[string]bool{}
+	q := base
+	var keyCols []string
+	for i, name := range args.By {
+		d, ok := g.dims[name]
+		if !ok || seen[name] {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("cannot group by %s twice or at all here", name), Field: []string{"by"}}
+		}
+		seen[name] = true
+		if d.join != "" && !joins[d.join] {
+			joins[d.join] = true
+			q = q.Join(d.join)
+		}
+		col := fmt.Sprintf("k%d", i)
+		keyCols = append(keyCols, col)
+		q = q.ColumnExpr(d.expr + " AS " + col)
+	}
+	for _, m := range g.measures {
+		q = q.ColumnExpr(m.expr + " AS " + m.name)
+	}
+	q = q.GroupExpr(strings.Join(keyCols, ", "))
+
+	dir := "ASC"
+	if args.Direction == OrderDirectionDesc {
+		dir = "DESC"
+	}
+	var order []string
+	if args.OrderBy != "" && args.OrderBy != GroupOrderKey {
+		found := false
+		for _, m := range g.measures {
+			if strings.EqualFold(m.name, string(args.OrderBy)) {
+				order = append(order, m.name+" "+dir+" NULLS LAST")
+				found = true
+			}
+		}
+		if !found {
+			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("cannot order groups by %s", args.OrderBy), Field: []string{"orderBy"}}
+		}
+		dir = "ASC" // ties by key, ascending, so the order is deterministic
+	}
+	for _, c := range keyCols {
+		order = append(order, c+" "+dir+" NULLS LAST")
+	}
+	q = q.OrderExpr(strings.Join(order, ", ")).Limit(int64(limit))
+
+	var rows []map[string]any
+	if err := q.Scan(ctx, &rows); err != nil {
+		return nil, fmt.Errorf("group: %w", err)
+	}
+	out := make([]*Group[K], len(rows))
+	for i, r := range rows {
+		grp := &Group[K]{Key: new(K), Measures: map[string]float64{}}
+		for j, name := range args.By {
+			if v := r[keyCols[j]]; v != nil {
+				g.dims[name].set(grp.Key, v)
+			}
+		}
+		for _, m := range g.measures {
+			grp.Measures[m.name] = toFloat(r[m.name])
+		}
+		out[i] = grp
+	}
+	return out, nil
+}
+
+// total runs one aggregate expression over base, for totals such as totalAmount.
+func total(ctx context.Context, base *bun.SelectQuery, expr string) (int64, error) {
+	var n int64
+	if err := base.ColumnExpr("coalesce(" + expr + ", 0)").Scan(ctx, &n); err != nil {
+		return 0, fmt.Errorf("total: %w", err)
+	}
+	return n, nil
+}
+
+func toFloat(v any) float64 {
+	switch n := v.(type) {
+	case int64:
+		return float64(n)
+	case int32:
+		return float64(n)
+	case int:
+		return float64(n)
+	case float64:
+		return n
+	case float32:
+		return float64(n)
+	case string:
+		var f float64
+		fmt.Sscan(n, &f)
+		return f
+	case []byte:
+		var f float64
+		fmt.Sscan(string(n), &f)
+		return f
+	}
+	return 0
+}
+
+func asString(v any) string {
+	switch s := v.(type) {
+	case string:
+		return s
+	case []byte:
+		return string(s)
+	case time.Time:
+		return s.Format(time.DateOnly)
+	}
+	return fmt.Sprint(v)
+}
+
+func asInt64(v any) int64 { return int64(toFloat(v)) }
+
+func ptr[T any](v T) *T { return &v }
+
+// monthExpr buckets a timestamp or date expression by month, as YYYY-MM, in the session's zone.
+func monthExpr(col string) string { return "to_char(" + col + ", 'YYYY-MM')" }

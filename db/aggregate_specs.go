@@ -1,0 +1,249 @@
+package db
+
+import (
+	"context"
+
+	"github.com/uptrace/bun"
+)
+
+// IncentiveGroupKey is the key of a group of incentives: the dimensions grouped by are set.
+type IncentiveGroupKey struct {
+	Kind         *IncentiveKind
+	Status       *IncentiveStatus
+	Channel      *PayoutChannel
+	ProvinceCode *string
+	WaveID       *int64
+	Scheme       *SchemeCode
+	Month        *string
+	Year         *int
+}
+
+// IncentiveGroup is a group of incentives and its measures.
+type IncentiveGroup struct {
+	Key    *IncentiveGroupKey
+	Count  int
+	Amount int64
+}
+
+// incentiveDate is an incentive's natural date: when it was paid, or else when it is due.
+const incentiveDate = "coalesce(i.paid_at, i.due_on::timestamptz)"
+
+var incentiveGroups = &groupSpec[IncentiveGroupKey]{
+	dims: map[string]dimension[IncentiveGroupKey]{
+		"KIND":     {expr: "i.kind", set: func(k *IncentiveGroupKey, v any) { k.Kind = ptr(IncentiveKind(asString(v))) }},
+		"STATUS":   {expr: "i.status", set: func(k *IncentiveGroupKey, v any) { k.Status = ptr(IncentiveStatus(asString(v))) }},
+		"CHANNEL":  {expr: "i.channel", set: func(k *IncentiveGroupKey, v any) { k.Channel = ptr(PayoutChannel(asString(v))) }},
+		"PROVINCE": {expr: "i.province_code", set: func(k *IncentiveGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
+		"WAVE":     {expr: "i.wave_id", set: func(k *IncentiveGroupKey, v any) { k.WaveID = ptr(asInt64(v)) }},
+		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = i.wave_id",
+			set: func(k *IncentiveGroupKey, v any) { k.Scheme = ptr(SchemeCode(asString(v))) }},
+		"MONTH": {expr: monthExpr(incentiveDate), set: func(k *IncentiveGroupKey, v any) { k.Month = ptr(asString(v)) }},
+		"YEAR":  {expr: "extract(year FROM " + incentiveDate + ")::int", set: func(k *IncentiveGroupKey, v any) { k.Year = ptr(int(asInt64(v))) }},
+	},
+	measures: []measure{{"count", "count(*)"}, {"amount", "coalesce(sum(i.amount), 0)"}},
+}
+
+// GroupIncentives groups the incentives that scope and f select. It fails with EINVALID on bad
+// arguments.
+func GroupIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *IncentiveFilter, args GroupArgs) ([]*IncentiveGroup, error) {
+	base, err := incentives.base(idb.NewSelect().Model((*Incentive)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := incentiveGroups.groups(ctx, base, args)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*IncentiveGroup, len(gs))
+	for i, g := range gs {
+		out[i] = &IncentiveGroup{Key: g.Key, Count: int(g.Measures["count"]), Amount: int64(g.Measures["amount"])}
+	}
+	return out, nil
+}
+
+// SumIncentives returns the total amount of the incentives that scope and f select.
+func SumIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *IncentiveFilter) (int64, error) {
+	base, err := incentives.base(idb.NewSelect().Model((*Incentive)(nil)), scope, f)
+	if err != nil {
+		return 0, err
+	}
+	return total(ctx, base, "sum(i.amount)")
+}
+
+// EnrollmentGroupKey is the key of a group of enrollments.
+type EnrollmentGroupKey struct {
+	Category     *string
+	ProviderID   *int64
+	PlatformID   *int64
+	Mode         *DeliveryMode
+	Status       *EnrollmentStatus
+	ProvinceCode *string
+	Month        *string
+}
+
+// EnrollmentGroup is a group of enrollments and its measures. CompletionRate is completed over
+// purchases that were not refunded.
+type EnrollmentGroup struct {
+	Key            *EnrollmentGroupKey
+	Count          int
+	Amount         int64
+	CompletedCount int
+	CompletionRate float64
+}
+
+var enrollmentGroups = &groupSpec[EnrollmentGroupKey]{
+	dims: map[string]dimension[EnrollmentGroupKey]{
+		"CATEGORY": {expr: "gc.category", join: "LEFT JOIN courses AS gc ON gc.id = e.course_id",
+			set: func(k *EnrollmentGroupKey, v any) { k.Category = ptr(asString(v)) }},
+		"MODE": {expr: "gc.mode", join: "LEFT JOIN courses AS gc ON gc.id = e.course_id",
+			set: func(k *EnrollmentGroupKey, v any) { k.Mode = ptr(DeliveryMode(asString(v))) }},
+		"PROVIDER": {expr: "e.provider_id", set: func(k *EnrollmentGroupKey, v any) { k.ProviderID = ptr(asInt64(v)) }},
+		"PLATFORM": {expr: "e.platform_id", set: func(k *EnrollmentGroupKey, v any) { k.PlatformID = ptr(asInt64(v)) }},
+		"STATUS":   {expr: "e.status", set: func(k *EnrollmentGroupKey, v any) { k.Status = ptr(EnrollmentStatus(asString(v))) }},
+		"PROVINCE": {expr: "e.province_code", set: func(k *EnrollmentGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
+		"MONTH":    {expr: monthExpr("e.purchased_at"), set: func(k *EnrollmentGroupKey, v any) { k.Month = ptr(asString(v)) }},
+	},
+	measures: []measure{
+		{"count", "count(*)"},
+		{"amount", "coalesce(sum(e.price), 0)"},
+		{"completed_count", "count(*) FILTER (WHERE e.status = 'COMPLETED')"},
+		{"completion_rate", "coalesce(count(*) FILTER (WHERE e.status = 'COMPLETED')::float8 / nullif(count(*) FILTER (WHERE e.status <> 'REFUNDED'), 0), 0)"},
+	},
+}
+
+// GroupEnrollments groups the enrollments that scope and f select.
+func GroupEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *EnrollmentFilter, args GroupArgs) ([]*EnrollmentGroup, error) {
+	base, err := enrollments.base(idb.NewSelect().Model((*Enrollment)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := enrollmentGroups.groups(ctx, base, args)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*EnrollmentGroup, len(gs))
+	for i, g := range gs {
+		out[i] = &EnrollmentGroup{Key: g.Key, Count: int(g.Measures["count"]), Amount: int64(g.Measures["amount"]),
+			CompletedCount: int(g.Measures["completed_count"]), CompletionRate: g.Measures["completion_rate"]}
+	}
+	return out, nil
+}
+
+// SumEnrollments returns the total price of the enrollments that scope and f select.
+func SumEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *EnrollmentFilter) (int64, error) {
+	base, err := enrollments.base(idb.NewSelect().Model((*Enrollment)(nil)), scope, f)
+	if err != nil {
+		return 0, err
+	}
+	return total(ctx, base, "sum(e.price)")
+}
+
+// ParticipantGroupKey is the key of a group of participants.
+type ParticipantGroupKey struct {
+	ProvinceCode     *string
+	Gender           *Gender
+	AgeBand          *AgeBand
+	Education        *Education
+	EmploymentStatus *EmploymentStatus
+	WaveID           *int64
+	Scheme           *SchemeCode
+	Status           *ParticipantStatus
+	RegisteredMonth  *string
+}
+
+// ParticipantGroup is a group of participants and its size.
+type ParticipantGroup struct {
+	Key   *ParticipantGroupKey
+	Count int
+}
+
+// ageBandExpr buckets a participant's age today.
+const ageBandExpr = `CASE WHEN date_part('year', age(p.birth_date)) < 25 THEN 'AGE_18_24'
+	WHEN date_part('year', age(p.birth_date)) < 35 THEN 'AGE_25_34'
+	WHEN date_part('year', age(p.birth_date)) < 45 THEN 'AGE_35_44'
+	WHEN date_part('year', age(p.birth_date)) < 55 THEN 'AGE_45_54'
+	WHEN date_part('year', age(p.birth_date)) < 65 THEN 'AGE_55_64'
+	ELSE 'AGE_65_PLUS' END`
+
+var participantGroups = &groupSpec[ParticipantGroupKey]{
+	dims: map[string]dimension[ParticipantGroupKey]{
+		"PROVINCE":  {expr: "p.province_code", set: func(k *ParticipantGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
+		"GENDER":    {expr: "p.gender", set: func(k *ParticipantGroupKey, v any) { k.Gender = ptr(Gender(asString(v))) }},
+		"AGE_BAND":  {expr: ageBandExpr, set: func(k *ParticipantGroupKey, v any) { k.AgeBand = ptr(AgeBand(asString(v))) }},
+		"EDUCATION": {expr: "p.education", set: func(k *ParticipantGroupKey, v any) { k.Education = ptr(Education(asString(v))) }},
+		"EMPLOYMENT_STATUS": {expr: "p.employment_status",
+			set: func(k *ParticipantGroupKey, v any) { k.EmploymentStatus = ptr(EmploymentStatus(asString(v))) }},
+		"WAVE": {expr: "p.wave_id", set: func(k *ParticipantGroupKey, v any) { k.WaveID = ptr(asInt64(v)) }},
+		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = p.wave_id",
+			set: func(k *ParticipantGroupKey, v any) { k.Scheme = ptr(SchemeCode(asString(v))) }},
+		"STATUS":           {expr: "p.status", set: func(k *ParticipantGroupKey, v any) { k.Status = ptr(ParticipantStatus(asString(v))) }},
+		"REGISTERED_MONTH": {expr: monthExpr("p.registered_at"), set: func(k *ParticipantGroupKey, v any) { k.RegisteredMonth = ptr(asString(v)) }},
+	},
+	measures: []measure{{"count", "count(*)"}},
+}
+
+// GroupParticipants groups the participants that scope and f select.
+func GroupParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *ParticipantFilter, args GroupArgs) ([]*ParticipantGroup, error) {
+	base, err := participants.base(idb.NewSelect().Model((*Participant)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := participantGroups.groups(ctx, base, args)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*ParticipantGroup, len(gs))
+	for i, g := range gs {
+		out[i] = &ParticipantGroup{Key: g.Key, Count: int(g.Measures["count"])}
+	}
+	return out, nil
+}
+
+// CourseGroupKey is the key of a group of courses.
+type CourseGroupKey struct {
+	Category   *string
+	Mode       *DeliveryMode
+	ProviderID *int64
+}
+
+// CourseGroup is a group of courses and its measures.
+type CourseGroup struct {
+	Key           *CourseGroupKey
+	Count         int
+	AveragePrice  float64
+	AverageRating *float64
+}
+
+var courseGroups = &groupSpec[CourseGroupKey]{
+	dims: map[string]dimension[CourseGroupKey]{
+		"CATEGORY": {expr: "c.category", set: func(k *CourseGroupKey, v any) { k.Category = ptr(asString(v)) }},
+		"MODE":     {expr: "c.mode", set: func(k *CourseGroupKey, v any) { k.Mode = ptr(DeliveryMode(asString(v))) }},
+		"PROVIDER": {expr: "c.provider_id", set: func(k *CourseGroupKey, v any) { k.ProviderID = ptr(asInt64(v)) }},
+	},
+	measures: []measure{
+		{"count", "count(*)"},
+		{"average_price", "coalesce(round(avg(c.min_price), 2), 0)"},
+		{"average_rating", "round(avg(c.rating), 2)"},
+		{"rated", "count(c.rating)"},
+	},
+}
+
+// GroupCourses groups the courses that f selects.
+func GroupCourses(ctx context.Context, idb bun.IDB, scope Scope, f *CourseFilter, args GroupArgs) ([]*CourseGroup, error) {
+	base, err := courses.base(idb.NewSelect().Model((*Course)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := courseGroups.groups(ctx, base, args)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*CourseGroup, len(gs))
+	for i, g := range gs {
+		out[i] = &CourseGroup{Key: g.Key, Count: int(g.Measures["count"]), AveragePrice: g.Measures["average_price"]}
+		if g.Measures["rated"] > 0 {
+			out[i].AverageRating = ptr(g.Measures["average_rating"])
+		}
+	}
+	return out, nil
+}
