@@ -346,6 +346,11 @@ func newMux(cfg config, bdb *bun.DB, logger *slog.Logger, verifier *auth.Verifie
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		collectors.NewDBStatsCollector(bdb.DB, "prakerja"))
 	metrics := newHTTPMetrics(reg)
+	statements := prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "prakerja_sql_statements_total", Help: "SQL statements run against PostgreSQL.",
+	})
+	reg.MustRegister(statements)
+	bdb.AddQueryHook(statementCounter{statements})
 
 	gql := graph.NewHandler(bdb, logger, graph.Options{
 		Introspection:  cfg.Introspection,
@@ -464,6 +469,16 @@ func csrfExceptWebsocket(next http.Handler) http.Handler {
 func isWebsocket(r *http.Request) bool {
 	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }
+
+// statementCounter counts every SQL statement through a bun query hook, so that statements per
+// request can be read off /metrics.
+type statementCounter struct{ c prometheus.Counter }
+
+func (s statementCounter) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context {
+	return ctx
+}
+
+func (s statementCounter) AfterQuery(context.Context, *bun.QueryEvent) { s.c.Inc() }
 
 // httpMetrics counts requests and their durations per route.
 type httpMetrics struct {
