@@ -351,8 +351,8 @@ type AuditEvent struct {
 	Action        string         `bun:"action"`
 	EntityType    string         `bun:"entity_type"`
 	EntityID      *int64         `bun:"entity_id"`
-	Before        map[string]any `bun:"before,type:jsonb"`
-	After         map[string]any `bun:"after,type:jsonb"`
+	Before        map[string]any `bun:"before,type:jsonb,nullzero"`
+	After         map[string]any `bun:"after,type:jsonb,nullzero"`
 	RequestID     string         `bun:"request_id,nullzero"`
 }
 
