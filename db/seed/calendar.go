@@ -169,7 +169,8 @@ func (g *gen) scaleQuotas(selected int) []int {
 }
 
 // provinceQuotas gives some waves a quota per province: every fifth wave of 2022 and every wave of
-// the normal scheme. A province's quota covers at least the people selected there.
+// the normal scheme. A province's quota covers at least the people selected there, and together they
+// stay within the wave's quota.
 func (g *gen) provinceQuotas() {
 	counts := make(map[int][]int)
 	for i := range g.persons {
@@ -190,19 +191,21 @@ func (g *gen) provinceQuotas() {
 		if !(w.number >= 23 && w.number <= 47 && w.number%5 == 0) && w.number < 48 {
 			continue
 		}
+		// Each province's quota covers the people selected there plus its share of what the wave
+		// left unfilled, so that the province quotas never add up to more than the wave's quota.
+		c := counts[i]
+		selected := 0
+		for _, n := range c {
+			selected += n
+		}
+		free := max(0, w.quota-selected)
 		w.provQuota = make([]int, len(g.provinces))
 		for pi := range g.provinces {
-			if share[pi] == 0 {
-				continue
+			q := int(math.Floor(float64(free) * share[pi]))
+			if c != nil {
+				q += c[pi]
 			}
-			q := int(math.Ceil(float64(w.quota) * share[pi] * 1.1))
-			if c := counts[i]; c != nil && c[pi] > q {
-				q = c[pi]
-			}
-			if q < 1 {
-				q = 1
-			}
-			w.provQuota[pi] = q
+			w.provQuota[pi] = q // a zero quota is not written: that province shares the remainder
 		}
 	}
 }

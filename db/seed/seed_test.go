@@ -146,6 +146,8 @@ var rules = []rule{
 			WHERE p.wave_id IN (SELECT wave_id FROM wave_province_quotas) GROUP BY 1, 2) s
 		LEFT JOIN wave_province_quotas q ON q.wave_id = s.wave_id AND q.province_code = s.province_code
 		WHERE q.quota IS NULL OR q.quota < s.n`},
+	{"ProvinceQuotasWithinWaveQuota", `SELECT count(*) FROM (SELECT q.wave_id FROM wave_province_quotas q JOIN waves w ON w.id = q.wave_id
+		GROUP BY q.wave_id, w.quota HAVING sum(q.quota) > w.quota) s`},
 
 	// Catalogue.
 	{"CourseCountersMatch", `SELECT count(*) FROM courses c WHERE
