@@ -148,7 +148,7 @@ func (g *groupSpec[K]) groups(ctx context.Context, base *bun.SelectQuery, args G
 // total runs one aggregate expression over base, for totals such as totalAmount.
 func total(ctx context.Context, base *bun.SelectQuery, expr string) (int64, error) {
 	var n int64
-	if err := base.ColumnExpr("coalesce(" + expr + ", 0)").Scan(ctx, &n); err != nil {
+	if err := base.ColumnExpr("coalesce("+expr+", 0)").Scan(ctx, &n); err != nil {
 		return 0, fmt.Errorf("total: %w", err)
 	}
 	return n, nil
