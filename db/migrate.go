@@ -34,26 +34,17 @@ func Migrator(idb *bun.DB) (*migrate.Migrator, error) {
 // Migrate applies every pending migration under the migrator's lock and returns the group applied,
 // which is empty when the schema was current.
 func Migrate(ctx context.Context, idb *bun.DB) (*migrate.MigrationGroup, error) {
-	mg, err := Migrator(idb)
-	if err != nil {
-		return nil, err
-	}
-	if err := mg.Init(ctx); err != nil {
-		return nil, fmt.Errorf("init migrations: %w", err)
-	}
-	if err := mg.Lock(ctx); err != nil {
-		return nil, fmt.Errorf("lock migrations: %w", err)
-	}
-	defer mg.Unlock(ctx) //nolint:errcheck
-	group, err := mg.Migrate(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	return group, nil
+	return locked(ctx, idb, "migrate", func(mg *migrate.Migrator) (*migrate.MigrationGroup, error) { return mg.Migrate(ctx) })
 }
 
 // Rollback undoes the last applied group of migrations.
 func Rollback(ctx context.Context, idb *bun.DB) (*migrate.MigrationGroup, error) {
+	return locked(ctx, idb, "rollback", func(mg *migrate.Migrator) (*migrate.MigrationGroup, error) { return mg.Rollback(ctx) })
+}
+
+// locked runs f with the migrator's tables created and its lock held, so that replicas starting at
+// once migrate one at a time.
+func locked(ctx context.Context, idb *bun.DB, what string, f func(*migrate.Migrator) (*migrate.MigrationGroup, error)) (*migrate.MigrationGroup, error) {
 	mg, err := Migrator(idb)
 	if err != nil {
 		return nil, err
@@ -65,9 +56,9 @@ func Rollback(ctx context.Context, idb *bun.DB) (*migrate.MigrationGroup, error)
 		return nil, fmt.Errorf("lock migrations: %w", err)
 	}
 	defer mg.Unlock(ctx) //nolint:errcheck
-	group, err := mg.Rollback(ctx)
+	group, err := f(mg)
 	if err != nil {
-		return nil, fmt.Errorf("rollback: %w", err)
+		return nil, fmt.Errorf("%s: %w", what, err)
 	}
 	return group, nil
 }
