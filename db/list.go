@@ -254,6 +254,9 @@ func (s *listSpec[T, F]) orderBy(key sortKey[T], p *pagePlan) string {
 	if p.desc != p.backward {
 		dir = "DESC"
 	}
+	if key.expr == s.alias+".id" {
+		return key.expr + " " + dir
+	}
 	return key.expr + " " + dir + ", " + s.alias + ".id " + dir
 }
 

@@ -83,7 +83,12 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return gqlErr
 		}
 		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-			logger.WarnContext(ctx, "request cancelled or timed out", "request_id", RequestID(ctx), "path", gqlErr.Path.String(), "err", err)
+			// A client that went away is routine; a request that ran out of time is worth a look.
+			level := slog.LevelWarn
+			if errors.Is(err, context.Canceled) {
+				level = slog.LevelDebug
+			}
+			logger.Log(ctx, level, "request cancelled or timed out", "request_id", RequestID(ctx), "path", gqlErr.Path.String(), "err", err)
 			gqlErr.Message = "the request was cancelled or took too long"
 			gqlErr.Extensions = map[string]any{"code": "TIMEOUT", "requestId": RequestID(ctx)}
 			return gqlErr

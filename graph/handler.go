@@ -99,8 +99,9 @@ func NewHandler(bdb *bun.DB, logger *slog.Logger, opts Options) http.Handler {
 	srv.SetRecoverFunc(recoverFunc(logger))
 	// Loaders live for one operation, with the scope of the caller who sent it: over HTTP that is
 	// the request, over a websocket each subscription or query on the connection.
+	ref := &loader.Reference{}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(loader.With(ctx, loader.New(bdb, scopeFor(ctx), opts.LoaderWait)))
+		return next(loader.With(ctx, loader.New(ctx, bdb, scopeFor(ctx), opts.LoaderWait, ref)))
 	})
 
 	var h http.Handler = srv

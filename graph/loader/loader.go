@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -86,8 +87,58 @@ func (a ConnArgs[F, O]) Key(by db.Parent, parent int64) PageKey {
 	return PageKey{By: by, Parent: parent, Args: string(b)}
 }
 
-// New returns the loaders of one request, reading through idb with scope.
-func New(idb bun.IDB, scope db.Scope, wait time.Duration) *Loaders {
+// Reference caches the reference data that only migrations change (the provinces and the benefit
+// schemes) for the life of the process, so that resolving a province or a scheme costs neither a
+// statement nor a loader's wait. It is safe for concurrent use.
+type Reference struct {
+	mu        sync.Mutex
+	provinces map[string]*db.Province
+	schemes   map[db.SchemeCode]*db.BenefitScheme
+}
+
+// load reads the reference data once; a failure is retried by the next request.
+func (r *Reference) load(ctx context.Context, idb bun.IDB) (map[string]*db.Province, map[db.SchemeCode]*db.BenefitScheme, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.provinces != nil {
+		return r.provinces, r.schemes, nil
+	}
+	ps, err := db.FindProvinces(ctx, idb)
+	if err != nil {
+		return nil, nil, err
+	}
+	ss, err := db.FindBenefitSchemes(ctx, idb)
+	if err != nil {
+		return nil, nil, err
+	}
+	provinces := make(map[string]*db.Province, len(ps))
+	for _, p := range ps {
+		provinces[p.Code] = p
+	}
+	schemes := make(map[db.SchemeCode]*db.BenefitScheme, len(ss))
+	for _, s := range ss {
+		schemes[s.Code] = s
+	}
+	r.provinces, r.schemes = provinces, schemes
+	return provinces, schemes, nil
+}
+
+// New returns the loaders of one request, reading through idb with scope. Provinces and schemes come
+// from ref, primed into their loaders when ref has them.
+func New(ctx context.Context, idb bun.IDB, scope db.Scope, wait time.Duration, ref *Reference) *Loaders {
+	l := newLoaders(idb, scope, wait, ref)
+	if provinces, schemes, err := ref.load(ctx, idb); err == nil {
+		for code, p := range provinces {
+			l.ProvinceByCode.Prime(code, p)
+		}
+		for code, s := range schemes {
+			l.SchemeByCode.Prime(code, s)
+		}
+	}
+	return l
+}
+
+func newLoaders(idb bun.IDB, scope db.Scope, wait time.Duration, ref *Reference) *Loaders {
 	opt := dataloadgen.WithWait(wait)
 	return &Loaders{
 		ParticipantByID:   ids(idb, scope, db.FindParticipantsByIDs, opt),
@@ -107,21 +158,14 @@ func New(idb bun.IDB, scope db.Scope, wait time.Duration) *Loaders {
 		PlacementByID:     ids(idb, scope, db.FindPlacementsByIDs, opt),
 		AuditEventByID:    ids(idb, scope, db.FindAuditEventsByIDs, opt),
 
+		// Reference data: normally primed from the process cache; these run only when it failed.
 		SchemeByCode: dataloadgen.NewMappedLoader(func(ctx context.Context, codes []db.SchemeCode) (map[db.SchemeCode]*db.BenefitScheme, error) {
-			all, err := db.FindBenefitSchemes(ctx, idb)
-			out := make(map[db.SchemeCode]*db.BenefitScheme, len(all))
-			for _, s := range all {
-				out[s.Code] = s
-			}
-			return out, err
+			_, schemes, err := ref.load(ctx, idb)
+			return schemes, err
 		}, opt),
 		ProvinceByCode: dataloadgen.NewMappedLoader(func(ctx context.Context, codes []string) (map[string]*db.Province, error) {
-			all, err := db.FindProvinces(ctx, idb)
-			out := make(map[string]*db.Province, len(all))
-			for _, p := range all {
-				out[p.Code] = p
-			}
-			return out, err
+			provinces, _, err := ref.load(ctx, idb)
+			return provinces, err
 		}, opt),
 
 		CourseIDByEnrollment: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []int64) (map[int64]int64, error) {
