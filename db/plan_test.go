@@ -1,0 +1,148 @@
+package db_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"prakerja/db"
+	"prakerja/db/dbtest"
+	"prakerja/db/seed"
+)
+
+// bigTables are the tables that grow with the number of participants: a selective query must never
+// scan one of them whole.
+var bigTables = map[string]bool{"participants": true, "enrollments": true, "incentives": true, "payments": true,
+	"balance_ledger": true, "wave_applications": true, "certificates": true, "reviews": true}
+
+// TestQueryPlans runs the key queries of the API through the db package over a realistic data set,
+// captures their SQL, and checks each EXPLAIN plan: an index serves it, and no big table is read
+// whole when the filter is selective.
+func TestQueryPlans(t *testing.T) {
+	bdb := dbtest.MustClone(t, "plans", func(ctx context.Context, bdb *bun.DB) error {
+		if _, err := db.Migrate(ctx, bdb); err != nil {
+			return err
+		}
+		_, err := seed.Run(ctx, bdb, seed.Options{Participants: 30000, Seed: 3, Now: time.Now().Truncate(time.Minute)})
+		return err
+	})
+	ctx := context.Background()
+	var pid, courseID int64
+	if err := bdb.NewRaw(`SELECT participant_id FROM incentives GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`).Scan(ctx, &pid); err != nil {
+		t.Fatal(err)
+	}
+	if err := bdb.NewRaw(`SELECT id FROM courses ORDER BY enrollment_count DESC, id LIMIT 1`).Scan(ctx, &courseID); err != nil {
+		t.Fatal(err)
+	}
+	first := 20
+	scope := db.Unrestricted
+	participant := db.IntNodeID(db.TypeParticipant, pid)
+	day := func(s string) *time.Time { d, _ := time.Parse(time.DateOnly, s); return &d }
+	cursorPage, err := db.FindParticipants(ctx, bdb, scope, nil, nil, db.PageArgs{First: &first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := cursorPage.Cursors[len(cursorPage.Cursors)-1]
+	for _, tc := range []struct {
+		name string
+		run  func() error
+	}{
+		{"one participant's incentives", func() error {
+			_, err := db.FindIncentives(ctx, bdb, scope, &db.IncentiveFilter{ParticipantID: &participant}, nil, db.PageArgs{First: &first})
+			return err
+		}},
+		{"one participant's enrollments, nested", func() error {
+			_, err := db.FindEnrollmentsByParents(ctx, bdb, scope, db.ByParticipant, []int64{pid, pid + 1, pid + 2}, nil, nil, db.PageArgs{First: &first})
+			return err
+		}},
+		{"count of one participant's enrollments, nested", func() error {
+			_, err := db.CountEnrollmentsByParents(ctx, bdb, scope, db.ByParticipant, []int64{pid, pid + 1}, nil)
+			return err
+		}},
+		{"a course's enrollments in a month", func() error {
+			course := db.IntNodeID(db.TypeCourse, courseID)
+			_, err := db.FindEnrollments(ctx, bdb, scope, &db.EnrollmentFilter{CourseID: &course, PurchasedFrom: day("2021-03-01"), PurchasedTo: day("2021-03-31")}, nil, db.PageArgs{First: &first})
+			return err
+		}},
+		{"keyset page after a cursor", func() error {
+			_, err := db.FindParticipants(ctx, bdb, scope, nil, nil, db.PageArgs{First: &first, After: &after})
+			return err
+		}},
+		{"participants by NIK prefix", func() error {
+			s := "3201"
+			_, err := db.FindParticipants(ctx, bdb, scope, &db.ParticipantFilter{Search: &s}, nil, db.PageArgs{First: &first})
+			return err
+		}},
+		{"paid installments of one province in one month, counted", func() error {
+			_, err := db.CountIncentives(ctx, bdb, scope, &db.IncentiveFilter{ProvinceCode: []string{"65"}, Status: []db.IncentiveStatus{db.IncentiveStatusPaid},
+				DueFrom: day("2021-03-01"), DueTo: day("2021-03-31")})
+			return err
+		}},
+		{"a participant by ids", func() error {
+			_, err := db.FindParticipantsByIDs(ctx, bdb, scope, []int64{pid, 5, 7})
+			return err
+		}},
+		{"payments of incentives", func() error {
+			_, err := db.FindPaymentsByIncentives(ctx, bdb, scope, []int64{1, 2, 3, 4})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			counter := &captured{}
+			bdb.AddQueryHook(counter)
+			err := tc.run()
+			bdb.ResetQueryHooks()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(counter.queries) != 1 {
+				t.Fatalf("ran %d statements, want 1", len(counter.queries))
+			}
+			var raw string
+			if err := bdb.NewRaw("EXPLAIN (FORMAT JSON) " + counter.queries[0]).Scan(ctx, &raw); err != nil {
+				t.Fatalf("explain: %v", err)
+			}
+			var plan []struct {
+				Plan planNode `json:"Plan"`
+			}
+			if err := json.Unmarshal([]byte(raw), &plan); err != nil {
+				t.Fatal(err)
+			}
+			var seq []string
+			indexed := false
+			plan[0].Plan.walk(func(n planNode) {
+				if n.NodeType == "Seq Scan" && bigTables[n.Relation] {
+					seq = append(seq, n.Relation)
+				}
+				if strings.Contains(n.NodeType, "Index") {
+					indexed = true
+				}
+			})
+			if len(seq) > 0 || !indexed {
+				t.Errorf("plan reads %v whole (index used: %v):\n%s\n%s", seq, indexed, counter.queries[0], raw)
+			}
+		})
+	}
+}
+
+type planNode struct {
+	NodeType string     `json:"Node Type"`
+	Relation string     `json:"Relation Name"`
+	Plans    []planNode `json:"Plans"`
+}
+
+func (n planNode) walk(f func(planNode)) {
+	f(n)
+	for _, c := range n.Plans {
+		c.walk(f)
+	}
+}
+
+type captured struct{ queries []string }
+
+func (c *captured) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+func (c *captured) AfterQuery(_ context.Context, e *bun.QueryEvent)                 { c.queries = append(c.queries, e.Query) }
