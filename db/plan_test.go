@@ -103,7 +103,7 @@ func TestQueryPlans(t *testing.T) {
 				t.Fatalf("ran %d statements, want 1", len(counter.queries))
 			}
 			var raw string
-			if err := bdb.NewRaw("EXPLAIN (FORMAT JSON) " + counter.queries[0]).Scan(ctx, &raw); err != nil {
+			if err := bdb.NewRaw("EXPLAIN (FORMAT JSON) "+counter.queries[0]).Scan(ctx, &raw); err != nil {
 				t.Fatalf("explain: %v", err)
 			}
 			var plan []struct {
@@ -145,4 +145,6 @@ func (n planNode) walk(f func(planNode)) {
 type captured struct{ queries []string }
 
 func (c *captured) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
-func (c *captured) AfterQuery(_ context.Context, e *bun.QueryEvent)                 { c.queries = append(c.queries, e.Query) }
+func (c *captured) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	c.queries = append(c.queries, e.Query)
+}
