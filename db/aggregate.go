@@ -63,21 +63,19 @@ type Group[K any] struct {
 	Measures map[string]float64
 }
 
-// groups runs one GROUP BY over base (the scoped, filtered query of a connection).
-// It fails with EINVALID on an unknown or repeated dimension, or a bad first.
-func (g *groupSpec[K]) groups(ctx context.Context, base *bun.SelectQuery, args GroupArgs) ([]*Group[K], error) {
+// grouped adds the dimensions, joins, measures and GROUP BY of args to base, and returns the
+// query, its key columns, the ORDER BY terms over its output columns, and the group limit.
+// It fails with EINVALID on an unknown or repeated dimension, or a bad first or order.
+func (g *groupSpec[K]) grouped(base *bun.SelectQuery, args GroupArgs) (*bun.SelectQuery, []string, string, int, error) {
 	if len(args.By) == 0 {
-		return nil, &Error{Code: EINVALID, Message: "groups needs at least one dimension in by", Field: []string{"by"}}
+		return nil, nil, "", 0, &Error{Code: EINVALID, Message: "groups needs at least one dimension in by", Field: []string{"by"}}
 	}
 	limit := DefaultGroups
 	if args.First != nil {
 		if *args.First < 0 || *args.First > MaxGroups {
-			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("groups first must be between 0 and %d, got %d", MaxGroups, *args.First), Field: []string{"first"}}
+			return nil, nil, "", 0, &Error{Code: EINVALID, Message: fmt.Sprintf("groups first must be between 0 and %d, got %d", MaxGroups, *args.First), Field: []string{"first"}}
 		}
 		limit = *args.First
-	}
-	if limit == 0 {
-		return []*Group[K]{}, nil
 	}
 	seen := map[string]bool{}
 	joins := map[string]bool{}
@@ -86,7 +84,7 @@ func (g *groupSpec[K]) groups(ctx context.Context, base *bun.SelectQuery, args G
 	for i, name := range args.By {
 		d, ok := g.dims[name]
 		if !ok || seen[name] {
-			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("cannot group by %s twice or at all here", name), Field: []string{"by"}}
+			return nil, nil, "", 0, &Error{Code: EINVALID, Message: fmt.Sprintf("cannot group by %s twice or at all here", name), Field: []string{"by"}}
 		}
 		seen[name] = true
 		if d.join != "" && !joins[d.join] {
@@ -116,31 +114,100 @@ func (g *groupSpec[K]) groups(ctx context.Context, base *bun.SelectQuery, args G
 			}
 		}
 		if !found {
-			return nil, &Error{Code: EINVALID, Message: fmt.Sprintf("cannot order groups by %s", args.OrderBy), Field: []string{"orderBy"}}
+			return nil, nil, "", 0, &Error{Code: EINVALID, Message: fmt.Sprintf("cannot order groups by %s", args.OrderBy), Field: []string{"orderBy"}}
 		}
 		dir = "ASC" // ties by key, ascending, so the order is deterministic
 	}
 	for _, c := range keyCols {
 		order = append(order, c+" "+dir+" NULLS LAST")
 	}
-	q = q.OrderExpr(strings.Join(order, ", ")).Limit(int64(limit))
+	return q, keyCols, strings.Join(order, ", "), limit, nil
+}
 
+// groups runs one GROUP BY over base (the scoped, filtered query of a connection).
+// It fails with EINVALID on bad arguments.
+func (g *groupSpec[K]) groups(ctx context.Context, base *bun.SelectQuery, args GroupArgs) ([]*Group[K], error) {
+	q, keyCols, order, limit, err := g.grouped(base, args)
+	if err != nil {
+		return nil, err
+	}
+	if limit == 0 {
+		return []*Group[K]{}, nil
+	}
 	var rows []map[string]any
-	if err := q.Scan(ctx, &rows); err != nil {
+	if err := q.OrderExpr(order).Limit(int64(limit)).Scan(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("group: %w", err)
 	}
 	out := make([]*Group[K], len(rows))
 	for i, r := range rows {
-		grp := &Group[K]{Key: new(K), Measures: map[string]float64{}}
-		for j, name := range args.By {
-			if v := r[keyCols[j]]; v != nil {
-				g.dims[name].set(grp.Key, v)
-			}
+		out[i] = g.group(r, args, keyCols)
+	}
+	return out, nil
+}
+
+// groupsPerParent groups each parent's rows separately in one statement: the rows of base whose
+// parentCol is one of parents, the first groups of each parent in order.
+func (g *groupSpec[K]) groupsPerParent(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, parentCol string, parents []int64, args GroupArgs) (map[int64][]*Group[K], error) {
+	q, keyCols, order, limit, err := g.grouped(base, args)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64][]*Group[K], len(parents))
+	for _, p := range parents {
+		out[p] = []*Group[K]{}
+	}
+	if limit == 0 || len(parents) == 0 {
+		return out, nil
+	}
+	q = q.ColumnExpr(parentCol+" AS gp").Where(parentCol+" IN (?)", bun.In(parents)).GroupExpr(parentCol)
+	ranked := idb.NewSelect().TableExpr("(?) AS g", q).
+		ColumnExpr("g.*, row_number() OVER (PARTITION BY g.gp ORDER BY " + order + ") AS rn")
+	var rows []map[string]any
+	err = idb.NewSelect().TableExpr("(?) AS r", ranked).ColumnExpr("r.*").
+		Where("r.rn <= ?", limit).OrderExpr("r.gp, r.rn").Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("group per parent: %w", err)
+	}
+	for _, r := range rows {
+		p := asInt64(r["gp"])
+		out[p] = append(out[p], g.group(r, args, keyCols))
+	}
+	return out, nil
+}
+
+func (g *groupSpec[K]) group(r map[string]any, args GroupArgs, keyCols []string) *Group[K] {
+	grp := &Group[K]{Key: new(K), Measures: map[string]float64{}}
+	for j, name := range args.By {
+		if v := r[keyCols[j]]; v != nil {
+			g.dims[name].set(grp.Key, v)
 		}
-		for _, m := range g.measures {
-			grp.Measures[m.name] = toFloat(r[m.name])
-		}
-		out[i] = grp
+	}
+	for _, m := range g.measures {
+		grp.Measures[m.name] = toFloat(r[m.name])
+	}
+	return grp
+}
+
+// totalPerParent runs one aggregate expression per parent over base.
+func totalPerParent(ctx context.Context, base *bun.SelectQuery, parentCol string, parents []int64, expr string) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(parents))
+	for _, p := range parents {
+		out[p] = 0
+	}
+	if len(parents) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		Parent int64 `bun:"parent"`
+		Total  int64 `bun:"total"`
+	}
+	err := base.ColumnExpr(parentCol+" AS parent, coalesce("+expr+", 0) AS total").
+		Where(parentCol+" IN (?)", bun.In(parents)).GroupExpr(parentCol).Scan(ctx, &rows)
+	if err != nil {
+		return nil, fmt.Errorf("total per parent: %w", err)
+	}
+	for _, r := range rows {
+		out[r.Parent] = r.Total
 	}
 	return out, nil
 }

@@ -54,11 +54,53 @@ func GroupIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *Incentive
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*IncentiveGroup, len(gs))
-	for i, g := range gs {
-		out[i] = &IncentiveGroup{Key: g.Key, Count: int(g.Measures["count"]), Amount: int64(g.Measures["amount"])}
+	return convert(gs, toIncentiveGroup), nil
+}
+
+func toIncentiveGroup(g *Group[IncentiveGroupKey]) *IncentiveGroup {
+	return &IncentiveGroup{Key: g.Key, Count: int(g.Measures["count"]), Amount: int64(g.Measures["amount"])}
+}
+
+// GroupIncentivesByParents groups, per parent (a participant or a wave), the incentives that scope
+// and f select, in one statement.
+func GroupIncentivesByParents(ctx context.Context, idb bun.IDB, scope Scope, by Parent, parents []int64, f *IncentiveFilter, args GroupArgs) (map[int64][]*IncentiveGroup, error) {
+	if _, err := incentives.parent(by); err != nil {
+		return nil, err
 	}
-	return out, nil
+	base, err := incentives.base(idb.NewSelect().Model((*Incentive)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := incentiveGroups.groupsPerParent(ctx, idb, base, "i."+string(by), parents, args)
+	return convertPerParent(gs, toIncentiveGroup), err
+}
+
+// SumIncentivesByParents returns, per parent, the total amount of the incentives scope and f select.
+func SumIncentivesByParents(ctx context.Context, idb bun.IDB, scope Scope, by Parent, parents []int64, f *IncentiveFilter) (map[int64]int64, error) {
+	if _, err := incentives.parent(by); err != nil {
+		return nil, err
+	}
+	base, err := incentives.base(idb.NewSelect().Model((*Incentive)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	return totalPerParent(ctx, base, "i."+string(by), parents, "sum(i.amount)")
+}
+
+func convert[K, G any](gs []*Group[K], to func(*Group[K]) *G) []*G {
+	out := make([]*G, len(gs))
+	for i, g := range gs {
+		out[i] = to(g)
+	}
+	return out
+}
+
+func convertPerParent[K, G any](m map[int64][]*Group[K], to func(*Group[K]) *G) map[int64][]*G {
+	out := make(map[int64][]*G, len(m))
+	for p, gs := range m {
+		out[p] = convert(gs, to)
+	}
+	return out
 }
 
 // SumIncentives returns the total amount of the incentives that scope and f select.
@@ -121,12 +163,38 @@ func GroupEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *Enrollme
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*EnrollmentGroup, len(gs))
-	for i, g := range gs {
-		out[i] = &EnrollmentGroup{Key: g.Key, Count: int(g.Measures["count"]), Amount: int64(g.Measures["amount"]),
-			CompletedCount: int(g.Measures["completed_count"]), CompletionRate: g.Measures["completion_rate"]}
+	return convert(gs, toEnrollmentGroup), nil
+}
+
+func toEnrollmentGroup(g *Group[EnrollmentGroupKey]) *EnrollmentGroup {
+	return &EnrollmentGroup{Key: g.Key, Count: int(g.Measures["count"]), Amount: int64(g.Measures["amount"]),
+		CompletedCount: int(g.Measures["completed_count"]), CompletionRate: g.Measures["completion_rate"]}
+}
+
+// GroupEnrollmentsByParents groups, per parent, the enrollments that scope and f select, in one
+// statement.
+func GroupEnrollmentsByParents(ctx context.Context, idb bun.IDB, scope Scope, by Parent, parents []int64, f *EnrollmentFilter, args GroupArgs) (map[int64][]*EnrollmentGroup, error) {
+	if _, err := enrollments.parent(by); err != nil {
+		return nil, err
 	}
-	return out, nil
+	base, err := enrollments.base(idb.NewSelect().Model((*Enrollment)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := enrollmentGroups.groupsPerParent(ctx, idb, base, "e."+string(by), parents, args)
+	return convertPerParent(gs, toEnrollmentGroup), err
+}
+
+// SumEnrollmentsByParents returns, per parent, the total price of the enrollments scope and f select.
+func SumEnrollmentsByParents(ctx context.Context, idb bun.IDB, scope Scope, by Parent, parents []int64, f *EnrollmentFilter) (map[int64]int64, error) {
+	if _, err := enrollments.parent(by); err != nil {
+		return nil, err
+	}
+	base, err := enrollments.base(idb.NewSelect().Model((*Enrollment)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	return totalPerParent(ctx, base, "e."+string(by), parents, "sum(e.price)")
 }
 
 // SumEnrollments returns the total price of the enrollments that scope and f select.
@@ -192,11 +260,9 @@ func GroupParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *Partici
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*ParticipantGroup, len(gs))
-	for i, g := range gs {
-		out[i] = &ParticipantGroup{Key: g.Key, Count: int(g.Measures["count"])}
-	}
-	return out, nil
+	return convert(gs, func(g *Group[ParticipantGroupKey]) *ParticipantGroup {
+		return &ParticipantGroup{Key: g.Key, Count: int(g.Measures["count"])}
+	}), nil
 }
 
 // CourseGroupKey is the key of a group of courses.
@@ -238,12 +304,26 @@ func GroupCourses(ctx context.Context, idb bun.IDB, scope Scope, f *CourseFilter
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*CourseGroup, len(gs))
-	for i, g := range gs {
-		out[i] = &CourseGroup{Key: g.Key, Count: int(g.Measures["count"]), AveragePrice: g.Measures["average_price"]}
-		if g.Measures["rated"] > 0 {
-			out[i].AverageRating = ptr(g.Measures["average_rating"])
-		}
+	return convert(gs, toCourseGroup), nil
+}
+
+func toCourseGroup(g *Group[CourseGroupKey]) *CourseGroup {
+	out := &CourseGroup{Key: g.Key, Count: int(g.Measures["count"]), AveragePrice: g.Measures["average_price"]}
+	if g.Measures["rated"] > 0 {
+		out.AverageRating = ptr(g.Measures["average_rating"])
 	}
-	return out, nil
+	return out
+}
+
+// GroupCoursesByParents groups, per parent (a provider), the courses that f selects, in one statement.
+func GroupCoursesByParents(ctx context.Context, idb bun.IDB, scope Scope, by Parent, parents []int64, f *CourseFilter, args GroupArgs) (map[int64][]*CourseGroup, error) {
+	if _, err := courses.parent(by); err != nil {
+		return nil, err
+	}
+	base, err := courses.base(idb.NewSelect().Model((*Course)(nil)), scope, f)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := courseGroups.groupsPerParent(ctx, idb, base, "c."+string(by), parents, args)
+	return convertPerParent(gs, toCourseGroup), err
 }

@@ -18,14 +18,15 @@ func pageArgs(first *int, after *string, last *int, before *string) db.PageArgs 
 	return db.PageArgs{First: first, After: after, Last: last, Before: before}
 }
 
-// wantsRows reports whether the connection field being resolved selects anything but totals, so
-// that `{ totalCount }` alone reads no rows.
+// wantsRows reports whether the connection field being resolved selects its rows (nodes, edges or
+// pageInfo), so that totals and groups alone read no rows.
 func wantsRows(ctx context.Context) bool {
 	if graphql.GetFieldContext(ctx) == nil {
 		return true
 	}
 	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
-		if f.Name != "totalCount" && f.Name != "__typename" {
+		switch f.Name {
+		case "nodes", "edges", "pageInfo":
 			return true
 		}
 	}
@@ -56,7 +57,7 @@ func nestedConnection[T, F, O any](ctx context.Context,
 	if err != nil {
 		return model.Connection[T]{}, err
 	}
-	countKey := loader.ConnArgs[F, O]{Filter: f}.Key(by, parent)
+	countKey := loader.FilterArgs[F]{Filter: f}.Key(by, parent)
 	return model.NewConnection(p, func(ctx context.Context) (int, error) { return counts.Load(ctx, countKey) }), nil
 }
 
@@ -90,23 +91,48 @@ func actorFor(ctx context.Context) db.Actor {
 	return a
 }
 
-// parentFilter returns a copy of f restricted to a nested connection's parent, so that the
-// connection's aggregates cover the same set as its rows: field points at the filter's reference
-// to the parent's type. A filter that already names another parent selects nothing.
-func parentFilter[F any](f *F, field func(*F) **db.NodeID, none func(*F), parent db.NodeID) *F {
-	var out F
-	if f != nil {
-		out = *f
+// aggregate answers a connection's groups or totals: at the root with one statement over the
+// filtered set, nested through a loader, so that the same field under every parent of a list is
+// one statement too.
+func aggregate[V any](ctx context.Context, parent *model.ParentRef, l *dataloadgen.Loader[loader.PageKey, V],
+	key func(by db.Parent, id int64) loader.PageKey, root func(context.Context, bun.IDB, db.Scope) (V, error), idb bun.IDB) (V, error) {
+	if parent != nil {
+		return l.Load(ctx, key(parent.By, parent.ID))
 	}
-	ref := field(&out)
-	if *ref != nil && **ref != parent {
-		none(&out)
-		return &out
-	}
-	*ref = &parent
-	return &out
+	return root(ctx, idb, scopeFor(ctx))
 }
 
-func enrollmentsOf(f *db.EnrollmentFilter, field func(*db.EnrollmentFilter) **db.NodeID, parent db.NodeID) *db.EnrollmentFilter {
-	return parentFilter(f, field, func(f *db.EnrollmentFilter) { f.Status = []db.EnrollmentStatus{} }, parent)
+func (r *Resolver) enrollmentGroups(ctx context.Context, c *model.EnrollmentConnection, args db.GroupArgs) ([]*db.EnrollmentGroup, error) {
+	return aggregate(ctx, c.Parent, loader.For(ctx).EnrollmentGroups, loader.GroupKeyArgs[db.EnrollmentFilter]{Filter: c.Filter, Group: args}.Key,
+		func(ctx context.Context, idb bun.IDB, s db.Scope) ([]*db.EnrollmentGroup, error) {
+			return db.GroupEnrollments(ctx, idb, s, c.Filter, args)
+		}, r.DB)
+}
+
+func (r *Resolver) enrollmentTotal(ctx context.Context, c *model.EnrollmentConnection) (int64, error) {
+	return aggregate(ctx, c.Parent, loader.For(ctx).EnrollmentSums, loader.FilterArgs[db.EnrollmentFilter]{Filter: c.Filter}.Key,
+		func(ctx context.Context, idb bun.IDB, s db.Scope) (int64, error) {
+			return db.SumEnrollments(ctx, idb, s, c.Filter)
+		}, r.DB)
+}
+
+func (r *Resolver) incentiveGroups(ctx context.Context, c *model.IncentiveConnection, args db.GroupArgs) ([]*db.IncentiveGroup, error) {
+	return aggregate(ctx, c.Parent, loader.For(ctx).IncentiveGroups, loader.GroupKeyArgs[db.IncentiveFilter]{Filter: c.Filter, Group: args}.Key,
+		func(ctx context.Context, idb bun.IDB, s db.Scope) ([]*db.IncentiveGroup, error) {
+			return db.GroupIncentives(ctx, idb, s, c.Filter, args)
+		}, r.DB)
+}
+
+func (r *Resolver) incentiveTotal(ctx context.Context, c *model.IncentiveConnection) (int64, error) {
+	return aggregate(ctx, c.Parent, loader.For(ctx).IncentiveSums, loader.FilterArgs[db.IncentiveFilter]{Filter: c.Filter}.Key,
+		func(ctx context.Context, idb bun.IDB, s db.Scope) (int64, error) {
+			return db.SumIncentives(ctx, idb, s, c.Filter)
+		}, r.DB)
+}
+
+func (r *Resolver) courseGroups(ctx context.Context, c *model.CourseConnection, args db.GroupArgs) ([]*db.CourseGroup, error) {
+	return aggregate(ctx, c.Parent, loader.For(ctx).CourseGroups, loader.GroupKeyArgs[db.CourseFilter]{Filter: c.Filter, Group: args}.Key,
+		func(ctx context.Context, idb bun.IDB, s db.Scope) ([]*db.CourseGroup, error) {
+			return db.GroupCourses(ctx, idb, s, c.Filter, args)
+		}, r.DB)
 }

@@ -37,11 +37,11 @@ func (r *courseResolver) Sessions(ctx context.Context, obj *db.Course, first *in
 
 func (r *courseResolver) Enrollments(ctx context.Context, obj *db.Course, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByCourse, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.EnrollmentConnection{Connection: c, Filter: enrollmentsOf(filter, func(f *db.EnrollmentFilter) **db.NodeID { return &f.CourseID }, obj.NodeID())}, err
+	return &model.EnrollmentConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.ByCourse, ID: obj.ID}}, err
 }
 
 func (r *courseConnectionResolver) Groups(ctx context.Context, obj *model.CourseConnection, by []model.CourseDimension, first *int, orderBy *model.CourseGroupOrder) ([]*db.CourseGroup, error) {
-	return db.GroupCourses(ctx, r.DB, scopeFor(ctx), obj.Filter, model.GroupArgs(by, first, orderBy))
+	return r.courseGroups(ctx, obj, model.GroupArgs(by, first, orderBy))
 }
 
 func (r *courseGroupKeyResolver) Provider(ctx context.Context, obj *db.CourseGroupKey) (*db.Provider, error) {
@@ -92,11 +92,11 @@ func (r *enrollmentResolver) Review(ctx context.Context, obj *db.Enrollment) (*d
 }
 
 func (r *enrollmentConnectionResolver) TotalAmount(ctx context.Context, obj *model.EnrollmentConnection) (int64, error) {
-	return db.SumEnrollments(ctx, r.DB, scopeFor(ctx), obj.Filter)
+	return r.enrollmentTotal(ctx, obj)
 }
 
 func (r *enrollmentConnectionResolver) Groups(ctx context.Context, obj *model.EnrollmentConnection, by []model.EnrollmentDimension, first *int, orderBy *model.EnrollmentGroupOrder) ([]*db.EnrollmentGroup, error) {
-	return db.GroupEnrollments(ctx, r.DB, scopeFor(ctx), obj.Filter, model.GroupArgs(by, first, orderBy))
+	return r.enrollmentGroups(ctx, obj, model.GroupArgs(by, first, orderBy))
 }
 
 func (r *enrollmentGroupKeyResolver) Provider(ctx context.Context, obj *db.EnrollmentGroupKey) (*db.Provider, error) {
@@ -120,11 +120,11 @@ func (r *incentiveResolver) Payments(ctx context.Context, obj *db.Incentive) ([]
 }
 
 func (r *incentiveConnectionResolver) TotalAmount(ctx context.Context, obj *model.IncentiveConnection) (int64, error) {
-	return db.SumIncentives(ctx, r.DB, scopeFor(ctx), obj.Filter)
+	return r.incentiveTotal(ctx, obj)
 }
 
 func (r *incentiveConnectionResolver) Groups(ctx context.Context, obj *model.IncentiveConnection, by []model.IncentiveDimension, first *int, orderBy *model.IncentiveGroupOrder) ([]*db.IncentiveGroup, error) {
-	return db.GroupIncentives(ctx, r.DB, scopeFor(ctx), obj.Filter, model.GroupArgs(by, first, orderBy))
+	return r.incentiveGroups(ctx, obj, model.GroupArgs(by, first, orderBy))
 }
 
 func (r *incentiveGroupKeyResolver) Province(ctx context.Context, obj *db.IncentiveGroupKey) (*db.Province, error) {
@@ -224,12 +224,12 @@ func (r *participantResolver) Wave(ctx context.Context, obj *db.Participant) (*d
 
 func (r *participantResolver) Enrollments(ctx context.Context, obj *db.Participant, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByParticipant, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.EnrollmentConnection{Connection: c, Filter: enrollmentsOf(filter, func(f *db.EnrollmentFilter) **db.NodeID { return &f.ParticipantID }, obj.NodeID())}, err
+	return &model.EnrollmentConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.ByParticipant, ID: obj.ID}}, err
 }
 
 func (r *participantResolver) Incentives(ctx context.Context, obj *db.Participant, first *int, after *string, last *int, before *string, filter *db.IncentiveFilter, orderBy *db.IncentiveOrder) (*model.IncentiveConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).IncentivePages, loader.For(ctx).IncentiveCounts, db.ByParticipant, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.IncentiveConnection{Connection: c, Filter: parentFilter(filter, func(f *db.IncentiveFilter) **db.NodeID { return &f.ParticipantID }, func(f *db.IncentiveFilter) { f.Status = []db.IncentiveStatus{} }, obj.NodeID())}, err
+	return &model.IncentiveConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.ByParticipant, ID: obj.ID}}, err
 }
 
 func (r *participantResolver) PayoutAccounts(ctx context.Context, obj *db.Participant) ([]*db.PayoutAccount, error) {
@@ -277,12 +277,12 @@ func (r *providerResolver) Province(ctx context.Context, obj *db.Provider) (*db.
 
 func (r *providerResolver) Courses(ctx context.Context, obj *db.Provider, first *int, after *string, last *int, before *string, filter *db.CourseFilter, orderBy *db.CourseOrder) (*model.CourseConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).CoursePages, loader.For(ctx).CourseCounts, db.ByProvider, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.CourseConnection{Connection: c, Filter: parentFilter(filter, func(f *db.CourseFilter) **db.NodeID { return &f.ProviderID }, func(f *db.CourseFilter) { f.Mode = []db.DeliveryMode{} }, obj.NodeID())}, err
+	return &model.CourseConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.ByProvider, ID: obj.ID}}, err
 }
 
 func (r *providerResolver) Enrollments(ctx context.Context, obj *db.Provider, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByProvider, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.EnrollmentConnection{Connection: c, Filter: enrollmentsOf(filter, func(f *db.EnrollmentFilter) **db.NodeID { return &f.ProviderID }, obj.NodeID())}, err
+	return &model.EnrollmentConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.ByProvider, ID: obj.ID}}, err
 }
 
 func (r *provinceQuotaResolver) Province(ctx context.Context, obj *db.ProvinceQuota) (*db.Province, error) {
@@ -395,7 +395,7 @@ func (r *trainingSessionResolver) Course(ctx context.Context, obj *db.TrainingSe
 
 func (r *trainingSessionResolver) Enrollments(ctx context.Context, obj *db.TrainingSession, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
 	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.BySession, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.EnrollmentConnection{Connection: c, Filter: enrollmentsOf(filter, func(f *db.EnrollmentFilter) **db.NodeID { return &f.SessionID }, obj.NodeID())}, err
+	return &model.EnrollmentConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.BySession, ID: obj.ID}}, err
 }
 
 func (r *venueResolver) Province(ctx context.Context, obj *db.Venue) (*db.Province, error) {

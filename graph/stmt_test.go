@@ -57,3 +57,51 @@ func TestStatementCount(t *testing.T) {
 		t.Errorf("nested totalCount ran %d statements, want 4 (page, count, two nested counts):\n%s", got, strings.Join(a.queries.Queries(), "\n"))
 	}
 }
+
+// TestNestedAggregateStatementCount checks that groups and totals of a nested connection batch
+// across the parents of a page: one statement each, whatever the page size, and each parent's
+// groups are its own.
+func TestNestedAggregateStatementCount(t *testing.T) {
+	a := mustAPI(t)
+	a.query(`{ __typename }`, nil, nil)
+	const q = `query($n: Int!) { providers(first: $n) { nodes { id enrollments(filter: {status: [COMPLETED, PAID]}) {
+		totalAmount groups(by: [STATUS], first: 5) { key { status } count amount } } } } }`
+	for _, n := range []int{5, 40} {
+		a.queries.Reset()
+		var got struct {
+			Providers struct {
+				Nodes []struct {
+					ID          string `json:"id"`
+					Enrollments struct {
+						TotalAmount int64 `json:"totalAmount"`
+						Groups      []struct {
+							Key struct {
+								Status string `json:"status"`
+							} `json:"key"`
+							Count  int   `json:"count"`
+							Amount int64 `json:"amount"`
+						} `json:"groups"`
+					} `json:"enrollments"`
+				} `json:"nodes"`
+			} `json:"providers"`
+		}
+		a.query(q, map[string]any{"n": n}, &got)
+		if c := a.queries.Count(); c != 3 {
+			t.Errorf("first: %d ran %d statements, want 3 (page, totals, groups):\n%s", n, c, strings.Join(a.queries.Queries(), "\n"))
+		}
+		for _, p := range got.Providers.Nodes {
+			id := key(t, p.ID, "Provider")
+			var sum int64
+			for _, g := range p.Enrollments.Groups {
+				want := a.count(`SELECT count(*) FROM enrollments WHERE provider_id = ? AND status = ?`, id, g.Key.Status)
+				if g.Count != want {
+					t.Fatalf("provider %d, %s: count %d, want %d", id, g.Key.Status, g.Count, want)
+				}
+				sum += g.Amount
+			}
+			if sum != p.Enrollments.TotalAmount {
+				t.Fatalf("provider %d: groups add up to %d, totalAmount %d", id, sum, p.Enrollments.TotalAmount)
+			}
+		}
+	}
+}

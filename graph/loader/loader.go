@@ -60,6 +60,12 @@ type Loaders struct {
 	CourseCounts     *dataloadgen.Loader[PageKey, int]
 	SessionPages     *dataloadgen.Loader[PageKey, *db.Page[db.TrainingSession]]
 	SessionCounts    *dataloadgen.Loader[PageKey, int]
+
+	EnrollmentGroups *dataloadgen.Loader[PageKey, []*db.EnrollmentGroup]
+	EnrollmentSums   *dataloadgen.Loader[PageKey, int64]
+	IncentiveGroups  *dataloadgen.Loader[PageKey, []*db.IncentiveGroup]
+	IncentiveSums    *dataloadgen.Loader[PageKey, int64]
+	CourseGroups     *dataloadgen.Loader[PageKey, []*db.CourseGroup]
 }
 
 // PageKey asks for the page of a nested connection under one parent. Args is the canonical JSON of
@@ -79,13 +85,7 @@ type ConnArgs[F any, O any] struct {
 }
 
 // Key returns the PageKey of these arguments under parent.
-func (a ConnArgs[F, O]) Key(by db.Parent, parent int64) PageKey {
-	b, err := json.Marshal(a)
-	if err != nil {
-		panic(fmt.Sprintf("loader: encode connection arguments: %v", err)) // plain data never fails
-	}
-	return PageKey{By: by, Parent: parent, Args: string(b)}
-}
+func (a ConnArgs[F, O]) Key(by db.Parent, parent int64) PageKey { return jsonKey(a, by, parent) }
 
 // Reference caches the reference data that only migrations change (the provinces and the benefit
 // schemes) for the life of the process, so that resolving a province or a scheme costs neither a
@@ -188,6 +188,12 @@ func newLoaders(idb bun.IDB, scope db.Scope, wait time.Duration, ref *Reference)
 		CourseCounts:     counts(idb, scope, db.CountCoursesByParents, opt),
 		SessionPages:     pages(idb, scope, db.FindTrainingSessionsByParents, opt),
 		SessionCounts:    counts(idb, scope, db.CountTrainingSessionsByParents, opt),
+
+		EnrollmentGroups: groups(idb, scope, db.GroupEnrollmentsByParents, opt),
+		EnrollmentSums:   counts(idb, scope, db.SumEnrollmentsByParents, opt),
+		IncentiveGroups:  groups(idb, scope, db.GroupIncentivesByParents, opt),
+		IncentiveSums:    counts(idb, scope, db.SumIncentivesByParents, opt),
+		CourseGroups:     groups(idb, scope, db.GroupCoursesByParents, opt),
 	}
 }
 
@@ -207,18 +213,18 @@ func group(keys []PageKey) map[[2]string][]int64 {
 	return out
 }
 
-func pages[T any, F any, O any](idb bun.IDB, scope db.Scope,
-	find func(context.Context, bun.IDB, db.Scope, db.Parent, []int64, *F, *O, db.PageArgs) (map[int64]*db.Page[T], error),
-	opt dataloadgen.Option) *dataloadgen.Loader[PageKey, *db.Page[T]] {
-	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []PageKey) (map[PageKey]*db.Page[T], error) {
-		out := make(map[PageKey]*db.Page[T], len(keys))
+// perParent returns a loader over keys that name a parent and carry arguments A as JSON: each
+// group of keys with the same kind of parent and arguments is one call of run, one statement.
+func perParent[V any, A any](run func(ctx context.Context, by db.Parent, parents []int64, args A) (map[int64]V, error), opt dataloadgen.Option) *dataloadgen.Loader[PageKey, V] {
+	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []PageKey) (map[PageKey]V, error) {
+		out := make(map[PageKey]V, len(keys))
 		errs := dataloadgen.MappedFetchError[PageKey]{}
 		for g, parents := range group(keys) {
-			var a ConnArgs[F, O]
-			err := json.Unmarshal([]byte(g[1]), &a)
-			var got map[int64]*db.Page[T]
+			var args A
+			err := json.Unmarshal([]byte(g[1]), &args)
+			var got map[int64]V
 			if err == nil {
-				got, err = find(ctx, idb, scope, db.Parent(g[0]), parents, a.Filter, a.Order, a.Page)
+				got, err = run(ctx, db.Parent(g[0]), parents, args)
 			}
 			for _, p := range parents {
 				k := PageKey{By: db.Parent(g[0]), Parent: p, Args: g[1]}
@@ -236,35 +242,53 @@ func pages[T any, F any, O any](idb bun.IDB, scope db.Scope,
 	}, opt)
 }
 
-func counts[F any](idb bun.IDB, scope db.Scope,
-	count func(context.Context, bun.IDB, db.Scope, db.Parent, []int64, *F) (map[int64]int, error),
-	opt dataloadgen.Option) *dataloadgen.Loader[PageKey, int] {
-	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []PageKey) (map[PageKey]int, error) {
-		out := make(map[PageKey]int, len(keys))
-		errs := dataloadgen.MappedFetchError[PageKey]{}
-		for g, parents := range group(keys) {
-			var a struct {
-				Filter *F `json:"f,omitempty"`
-			}
-			err := json.Unmarshal([]byte(g[1]), &a)
-			var got map[int64]int
-			if err == nil {
-				got, err = count(ctx, idb, scope, db.Parent(g[0]), parents, a.Filter)
-			}
-			for _, p := range parents {
-				k := PageKey{By: db.Parent(g[0]), Parent: p, Args: g[1]}
-				if err != nil {
-					errs[k] = err
-				} else {
-					out[k] = got[p]
-				}
-			}
-		}
-		if len(errs) > 0 {
-			return out, errs
-		}
-		return out, nil
+func pages[T any, F any, O any](idb bun.IDB, scope db.Scope,
+	find func(context.Context, bun.IDB, db.Scope, db.Parent, []int64, *F, *O, db.PageArgs) (map[int64]*db.Page[T], error),
+	opt dataloadgen.Option) *dataloadgen.Loader[PageKey, *db.Page[T]] {
+	return perParent(func(ctx context.Context, by db.Parent, parents []int64, a ConnArgs[F, O]) (map[int64]*db.Page[T], error) {
+		return find(ctx, idb, scope, by, parents, a.Filter, a.Order, a.Page)
 	}, opt)
+}
+
+func counts[F any, V any](idb bun.IDB, scope db.Scope,
+	count func(context.Context, bun.IDB, db.Scope, db.Parent, []int64, *F) (map[int64]V, error),
+	opt dataloadgen.Option) *dataloadgen.Loader[PageKey, V] {
+	return perParent(func(ctx context.Context, by db.Parent, parents []int64, a FilterArgs[F]) (map[int64]V, error) {
+		return count(ctx, idb, scope, by, parents, a.Filter)
+	}, opt)
+}
+
+func groups[F any, G any](idb bun.IDB, scope db.Scope,
+	group func(context.Context, bun.IDB, db.Scope, db.Parent, []int64, *F, db.GroupArgs) (map[int64][]*G, error),
+	opt dataloadgen.Option) *dataloadgen.Loader[PageKey, []*G] {
+	return perParent(func(ctx context.Context, by db.Parent, parents []int64, a GroupKeyArgs[F]) (map[int64][]*G, error) {
+		return group(ctx, idb, scope, by, parents, a.Filter, a.Group)
+	}, opt)
+}
+
+// FilterArgs are the arguments of a nested connection's totals: only its filter.
+type FilterArgs[F any] struct {
+	Filter *F `json:"f,omitempty"`
+}
+
+// Key returns the PageKey of these arguments under parent.
+func (a FilterArgs[F]) Key(by db.Parent, parent int64) PageKey { return jsonKey(a, by, parent) }
+
+// GroupKeyArgs are the arguments of a nested connection's groups.
+type GroupKeyArgs[F any] struct {
+	Filter *F           `json:"f,omitempty"`
+	Group  db.GroupArgs `json:"g"`
+}
+
+// Key returns the PageKey of these arguments under parent.
+func (a GroupKeyArgs[F]) Key(by db.Parent, parent int64) PageKey { return jsonKey(a, by, parent) }
+
+func jsonKey(a any, by db.Parent, parent int64) PageKey {
+	b, err := json.Marshal(a)
+	if err != nil {
+		panic(fmt.Sprintf("loader: encode arguments: %v", err)) // plain data never fails
+	}
+	return PageKey{By: by, Parent: parent, Args: string(b)}
 }
 
 type ctxKey struct{}

@@ -75,9 +75,10 @@ func (c *WaveConnection) Edges() []*WaveEdge {
 // ParticipantConnection is a page of participants.
 type ParticipantConnection struct {
 	Connection[db.Participant]
-	// Filter is the set the connection pages over and aggregates, a nested connection's parent
-	// folded in.
+	// Filter is the set the connection pages over and aggregates.
 	Filter *db.ParticipantFilter
+	// Parent restricts a nested connection to its parent's rows; nil at the root.
+	Parent *ParentRef
 }
 
 // ParticipantEdge is a participant and its cursor.
@@ -108,9 +109,10 @@ func (c *ProviderConnection) Edges() []*ProviderEdge {
 // CourseConnection is a page of courses.
 type CourseConnection struct {
 	Connection[db.Course]
-	// Filter is the set the connection pages over and aggregates, a nested connection's parent
-	// folded in.
+	// Filter is the set the connection pages over and aggregates.
 	Filter *db.CourseFilter
+	// Parent restricts a nested connection to its parent's rows; nil at the root.
+	Parent *ParentRef
 }
 
 // CourseEdge is a course and its cursor.
@@ -143,9 +145,10 @@ func (c *TrainingSessionConnection) Edges() []*TrainingSessionEdge {
 // EnrollmentConnection is a page of enrollments.
 type EnrollmentConnection struct {
 	Connection[db.Enrollment]
-	// Filter is the set the connection pages over and aggregates, a nested connection's parent
-	// folded in.
+	// Filter is the set the connection pages over and aggregates.
 	Filter *db.EnrollmentFilter
+	// Parent restricts a nested connection to its parent's rows; nil at the root.
+	Parent *ParentRef
 }
 
 // EnrollmentEdge is an enrollment and its cursor.
@@ -162,9 +165,10 @@ func (c *EnrollmentConnection) Edges() []*EnrollmentEdge {
 // IncentiveConnection is a page of incentives.
 type IncentiveConnection struct {
 	Connection[db.Incentive]
-	// Filter is the set the connection pages over and aggregates, a nested connection's parent
-	// folded in.
+	// Filter is the set the connection pages over and aggregates.
 	Filter *db.IncentiveFilter
+	// Parent restricts a nested connection to its parent's rows; nil at the root.
+	Parent *ParentRef
 }
 
 // IncentiveEdge is an incentive and its cursor.
@@ -190,6 +194,12 @@ type AuditEventEdge struct {
 // Edges returns the page's events with their cursors.
 func (c *AuditEventConnection) Edges() []*AuditEventEdge {
 	return edges(&c.Connection, func(cur string, n *db.AuditEvent) *AuditEventEdge { return &AuditEventEdge{cur, n} })
+}
+
+// ParentRef names the parent of a nested connection: its aggregates batch per parent.
+type ParentRef struct {
+	By db.Parent
+	ID int64
 }
 
 // Viewer describes the caller.
