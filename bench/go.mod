@@ -1,0 +1,3 @@
+module prakerja/bench
+
+go 1.26.8
