@@ -19,7 +19,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"strconv"
 	"strings"
 	"syscall"
@@ -71,7 +70,6 @@ type config struct {
 	RateLimit        int           // RATE_LIMIT: requests per RATE_LIMIT_WINDOW per caller; 0 disables
 	RateLimitWindow  time.Duration // RATE_LIMIT_WINDOW
 	PersistedQueries string        // PERSISTED_QUERIES: allow-list file; when set only those operations run
-	TuneGC           bool          // true unless GOGC or GOMEMLIMIT is set: collect less often, within a memory limit
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -92,7 +90,6 @@ func loadConfig(getenv func(string) string) (config, error) {
 		RateLimit:        600,
 		RateLimitWindow:  time.Minute,
 		PersistedQueries: getenv("PERSISTED_QUERIES"),
-		TuneGC:           getenv("GOGC") == "" && getenv("GOMEMLIMIT") == "",
 	}
 	if c.Env != "development" && c.Env != "production" {
 		return c, fmt.Errorf("APP_ENV must be development or production, got %q", c.Env)
@@ -226,13 +223,6 @@ func serve(ctx context.Context, cfg config, args []string, logger *slog.Logger, 
 	addr := fs.String("addr", ":"+cfg.Port, "address to listen on")
 	if err := fs.Parse(args); err != nil {
 		return err
-	}
-	if cfg.TuneGC {
-		// A GraphQL server allocates much short-lived garbage per request and keeps little live:
-		// collecting at 4× the live heap instead of 2× saves about a quarter of the CPU per nested
-		// page (measured), and the soft limit keeps memory bounded all the same.
-		debug.SetGCPercent(400)
-		debug.SetMemoryLimit(768 << 20)
 	}
 	bdb, err := openDB(ctx, cfg)
 	if err != nil {
