@@ -70,6 +70,8 @@ done
 log "building our server and the bench tool"
 mkdir -p bench/.bin
 go build -o "$BIN" .
+BUILD=$(git rev-parse --short HEAD 2>/dev/null || echo "no git")
+if [ -n "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then BUILD="$BUILD with uncommitted changes"; fi
 (cd bench && go build -o "$KIT" ./tool)
 if [ ! -x "$NODE" ] || [ "$PGL_DIR/package-lock.json" -nt "$PGL_DIR/node_modules/.package-lock.json" ]; then
   log "installing PostGraphile and Node 22 (npm ci in bench/postgraphile)"
@@ -171,5 +173,5 @@ stop "$OURS_PID"; OURS_PID=
 
 log "report"
 "$KIT" report -dir "$RUN" -out "$ROOT/bench/results/$STAMP.md" -db "$DB_URL" -node "$NODE" -pgldir "$PGL_DIR" \
-  -command "bash bench/run.sh" -started "$STARTED" \
+  -command "bash bench/run.sh" -started "$STARTED" -build "$BUILD" \
   -settings "BENCH_PARTICIPANTS=$PARTICIPANTS BENCH_DURATION=$DURATION BENCH_WARMUP=$WARMUP BENCH_CONNECTIONS=$CONNS, database $DBNAME"

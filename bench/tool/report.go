@@ -22,6 +22,7 @@ func cmdReport(args []string) error {
 	command := fs.String("command", "bash bench/run.sh", "the command that produced the run")
 	settings := fs.String("settings", "", "the run's settings, for the record")
 	started := fs.String("started", "", "when the run started")
+	build := fs.String("build", "", "the commit our server was built from")
 	fs.Parse(args)
 
 	var p prepared
@@ -88,8 +89,12 @@ func cmdReport(args []string) error {
 	}
 	w(".\n\n")
 	if *started != "" {
-		w("Started %s.\n\n", *started)
+		w("Started %s.", *started)
 	}
+	if *build != "" {
+		w(" Our server built from commit %s.", *build)
+	}
+	w("\n\n")
 	w("## Machine\n\n")
 	for _, l := range machineInfo(*dbURL, *node, *pglDir) {
 		w("- %s\n", l)
