@@ -188,6 +188,15 @@ func (g *groupSpec[K]) group(r map[string]any, args GroupArgs, keyCols []string)
 	return grp
 }
 
+// countAndSum counts base's rows and sums col over them in one statement.
+func countAndSum(ctx context.Context, base *bun.SelectQuery, col string) (int, int64, error) {
+	var n, sum int64
+	if err := base.ColumnExpr("count(*), coalesce(sum("+col+"), 0)").Scan(ctx, &n, &sum); err != nil {
+		return 0, 0, fmt.Errorf("count and sum: %w", err)
+	}
+	return int(n), sum, nil
+}
+
 // totalPerParent runs one aggregate expression per parent over base.
 func totalPerParent(ctx context.Context, base *bun.SelectQuery, parentCol string, parents []int64, expr string) (map[int64]int64, error) {
 	out := make(map[int64]int64, len(parents))

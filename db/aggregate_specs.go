@@ -103,6 +103,16 @@ func convertPerParent[K, G any](m map[int64][]*Group[K], to func(*Group[K]) *G) 
 	return out
 }
 
+// TotalIncentives returns how many incentives scope and f select and their total amount, in one
+// statement.
+func TotalIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *IncentiveFilter) (int, int64, error) {
+	base, err := incentives.base(idb.NewSelect().Model((*Incentive)(nil)), scope, f)
+	if err != nil {
+		return 0, 0, err
+	}
+	return countAndSum(ctx, base, "i.amount")
+}
+
 // SumIncentives returns the total amount of the incentives that scope and f select.
 func SumIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *IncentiveFilter) (int64, error) {
 	base, err := incentives.base(idb.NewSelect().Model((*Incentive)(nil)), scope, f)
@@ -195,6 +205,16 @@ func SumEnrollmentsByParents(ctx context.Context, idb bun.IDB, scope Scope, by P
 		return nil, err
 	}
 	return totalPerParent(ctx, base, "e."+string(by), parents, "sum(e.price)")
+}
+
+// TotalEnrollments returns how many enrollments scope and f select and their total price, in one
+// statement.
+func TotalEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *EnrollmentFilter) (int, int64, error) {
+	base, err := enrollments.base(idb.NewSelect().Model((*Enrollment)(nil)), scope, f)
+	if err != nil {
+		return 0, 0, err
+	}
+	return countAndSum(ctx, base, "e.price")
 }
 
 // SumEnrollments returns the total price of the enrollments that scope and f select.

@@ -47,6 +47,21 @@ func rootConnection[T, F, O any](ctx context.Context, idb bun.IDB,
 	return model.NewConnection(p, func(ctx context.Context) (int, error) { return count(ctx, idb, scope, f) }), nil
 }
 
+// rootConnectionWithTotals pages a root list whose count and money total come from one statement.
+func rootConnectionWithTotals[T, F, O any](ctx context.Context, idb bun.IDB,
+	find func(context.Context, bun.IDB, db.Scope, *F, *O, db.PageArgs) (*db.Page[T], error),
+	totals func(context.Context, bun.IDB, db.Scope, *F) (int, int64, error),
+	f *F, o *O, page db.PageArgs) (model.Connection[T], *model.Totals, error) {
+	scope := scopeFor(ctx)
+	t := model.NewTotals(func(ctx context.Context) (int, int64, error) { return totals(ctx, idb, scope, f) })
+	page.SkipRows = !wantsRows(ctx)
+	p, err := find(ctx, idb, scope, f, o, page)
+	if err != nil {
+		return model.Connection[T]{}, nil, err
+	}
+	return model.NewConnection(p, t.Count), t, nil
+}
+
 // nestedConnection pages a connection under a parent through the request's loaders, so that the
 // same field on every parent of a list runs one statement, and its totalCount one more.
 func nestedConnection[T, F, O any](ctx context.Context,
@@ -110,6 +125,9 @@ func (r *Resolver) enrollmentGroups(ctx context.Context, c *model.EnrollmentConn
 }
 
 func (r *Resolver) enrollmentTotal(ctx context.Context, c *model.EnrollmentConnection) (int64, error) {
+	if c.Totals != nil {
+		return c.Totals.Amount(ctx)
+	}
 	return aggregate(ctx, c.Parent, loader.For(ctx).EnrollmentSums, loader.FilterArgs[db.EnrollmentFilter]{Filter: c.Filter}.Key,
 		func(ctx context.Context, idb bun.IDB, s db.Scope) (int64, error) {
 			return db.SumEnrollments(ctx, idb, s, c.Filter)
@@ -124,6 +142,9 @@ func (r *Resolver) incentiveGroups(ctx context.Context, c *model.IncentiveConnec
 }
 
 func (r *Resolver) incentiveTotal(ctx context.Context, c *model.IncentiveConnection) (int64, error) {
+	if c.Totals != nil {
+		return c.Totals.Amount(ctx)
+	}
 	return aggregate(ctx, c.Parent, loader.For(ctx).IncentiveSums, loader.FilterArgs[db.IncentiveFilter]{Filter: c.Filter}.Key,
 		func(ctx context.Context, idb bun.IDB, s db.Scope) (int64, error) {
 			return db.SumIncentives(ctx, idb, s, c.Filter)

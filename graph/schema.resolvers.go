@@ -359,13 +359,13 @@ func (r *queryResolver) TrainingSession(ctx context.Context, id db.NodeID) (*db.
 }
 
 func (r *queryResolver) Enrollments(ctx context.Context, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
-	c, err := rootConnection(ctx, r.DB, db.FindEnrollments, db.CountEnrollments, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.EnrollmentConnection{Connection: c, Filter: filter}, err
+	c, totals, err := rootConnectionWithTotals(ctx, r.DB, db.FindEnrollments, db.TotalEnrollments, filter, orderBy, pageArgs(first, after, last, before))
+	return &model.EnrollmentConnection{Connection: c, Filter: filter, Totals: totals}, err
 }
 
 func (r *queryResolver) Incentives(ctx context.Context, first *int, after *string, last *int, before *string, filter *db.IncentiveFilter, orderBy *db.IncentiveOrder) (*model.IncentiveConnection, error) {
-	c, err := rootConnection(ctx, r.DB, db.FindIncentives, db.CountIncentives, filter, orderBy, pageArgs(first, after, last, before))
-	return &model.IncentiveConnection{Connection: c, Filter: filter}, err
+	c, totals, err := rootConnectionWithTotals(ctx, r.DB, db.FindIncentives, db.TotalIncentives, filter, orderBy, pageArgs(first, after, last, before))
+	return &model.IncentiveConnection{Connection: c, Filter: filter, Totals: totals}, err
 }
 
 func (r *queryResolver) Certificate(ctx context.Context, number string) (*db.Certificate, error) {

@@ -49,6 +49,24 @@ func TestStatementCount(t *testing.T) {
 			t.Errorf("first: %d ran %d statements, want %d:\n%s", n, got, want, strings.Join(a.queries.Queries(), "\n"))
 		}
 	}
+	// A root connection's count and money total come from one statement.
+	a.queries.Reset()
+	var totals struct {
+		Enrollments struct {
+			TotalCount  int   `json:"totalCount"`
+			TotalAmount int64 `json:"totalAmount"`
+		} `json:"enrollments"`
+	}
+	a.query(`{ enrollments(filter: {status: COMPLETED}) { totalCount totalAmount } incentives { totalCount totalAmount } }`, nil, &totals)
+	if got := a.queries.Count(); got != 2 {
+		t.Errorf("two connections' totals ran %d statements, want 2:\n%s", got, strings.Join(a.queries.Queries(), "\n"))
+	}
+	var wantAmount int64
+	_ = a.db.NewRaw(`SELECT coalesce(sum(price), 0) FROM enrollments WHERE status = 'COMPLETED'`).Scan(t0, &wantAmount)
+	if want := a.count(`SELECT count(*) FROM enrollments WHERE status = 'COMPLETED'`); totals.Enrollments.TotalCount != want || totals.Enrollments.TotalAmount != wantAmount {
+		t.Errorf("enrollments totals = %+v, want %d and %d", totals.Enrollments, want, wantAmount)
+	}
+
 	// Totals on nested connections batch too, and asking only for totals reads no rows: the page,
 	// its count, and one count per nested connection.
 	a.queries.Reset()

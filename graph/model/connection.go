@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"sync"
 
 	"prakerja/db"
 )
@@ -149,6 +150,8 @@ type EnrollmentConnection struct {
 	Filter *db.EnrollmentFilter
 	// Parent restricts a nested connection to its parent's rows; nil at the root.
 	Parent *ParentRef
+	// Totals counts and sums a root connection in one statement; nil when nested.
+	Totals *Totals
 }
 
 // EnrollmentEdge is an enrollment and its cursor.
@@ -169,6 +172,8 @@ type IncentiveConnection struct {
 	Filter *db.IncentiveFilter
 	// Parent restricts a nested connection to its parent's rows; nil at the root.
 	Parent *ParentRef
+	// Totals counts and sums a root connection in one statement; nil when nested.
+	Totals *Totals
 }
 
 // IncentiveEdge is an incentive and its cursor.
@@ -211,4 +216,33 @@ type Viewer struct {
 	ParticipantID      int64
 	ProviderID         int64
 	PlatformID         int64
+}
+
+// Totals computes a connection's count and money total in one statement, once, for whichever of
+// totalCount and totalAmount asks first.
+type Totals struct {
+	once   sync.Once
+	run    func(ctx context.Context) (int, int64, error)
+	count  int
+	amount int64
+	err    error
+}
+
+// NewTotals returns totals computed by run.
+func NewTotals(run func(ctx context.Context) (int, int64, error)) *Totals { return &Totals{run: run} }
+
+func (t *Totals) do(ctx context.Context) {
+	t.once.Do(func() { t.count, t.amount, t.err = t.run(ctx) })
+}
+
+// Count returns the number of rows of the filtered set.
+func (t *Totals) Count(ctx context.Context) (int, error) {
+	t.do(ctx)
+	return t.count, t.err
+}
+
+// Amount returns the money total of the filtered set.
+func (t *Totals) Amount(ctx context.Context) (int64, error) {
+	t.do(ctx)
+	return t.amount, t.err
 }
