@@ -82,7 +82,7 @@ func errorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			gqlErr.Extensions["code"] = CodeNotFound
 			return gqlErr
 		}
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		if db.TimedOut(err) || errors.Is(err, context.Canceled) {
 			// A client that went away is routine; a request that ran out of time is worth a look.
 			level := slog.LevelWarn
 			if errors.Is(err, context.Canceled) {
