@@ -5,7 +5,6 @@ import (
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/uptrace/bun"
-	"github.com/vikstrous/dataloadgen"
 
 	"prakerja/db"
 	"prakerja/graph/auth"
@@ -44,6 +43,7 @@ func rootConnection[T, F, O any](ctx context.Context, idb bun.IDB,
 	if err != nil {
 		return model.Connection[T]{}, err
 	}
+	loader.Register(ctx, p.Rows, true)
 	return model.NewConnection(p, func(ctx context.Context) (int, error) { return count(ctx, idb, scope, f) }), nil
 }
 
@@ -59,20 +59,35 @@ func rootConnectionWithTotals[T, F, O any](ctx context.Context, idb bun.IDB,
 	if err != nil {
 		return model.Connection[T]{}, nil, err
 	}
+	loader.Register(ctx, p.Rows, true)
 	return model.NewConnection(p, t.Count), t, nil
 }
 
 // nestedConnection pages a connection under a parent through the request's loaders, so that the
-// same field on every parent of a list runs one statement, and its totalCount one more.
-func nestedConnection[T, F, O any](ctx context.Context,
-	pages *dataloadgen.Loader[loader.PageKey, *db.Page[T]], counts *dataloadgen.Loader[loader.PageKey, int],
-	by db.Parent, parent int64, f *F, o *O, page db.PageArgs) (model.Connection[T], error) {
+// same field on every parent of a list runs one statement, and its totalCount one more. When the
+// parent is one of a list's objects, the pages of all of them are fetched at once (loader.Related).
+func nestedConnection[P, T, F, O any](ctx context.Context,
+	pages *loader.Loader[loader.PageKey, *db.Page[T]], counts *loader.Loader[loader.PageKey, int],
+	by db.Parent, obj *P, id func(*P) int64, f *F, o *O, page db.PageArgs) (model.Connection[T], error) {
 	page.SkipRows = !wantsRows(ctx)
-	p, err := pages.Load(ctx, loader.ConnArgs[F, O]{Filter: f, Order: o, Page: page}.Key(by, parent))
+	key := loader.ConnArgs[F, O]{Filter: f, Order: o, Page: page}.Key(by, id(obj))
+	p, err := loader.Related(ctx, pages, key,
+		func(sibling *P) (loader.PageKey, bool) {
+			return loader.PageKey{By: by, Parent: id(sibling), Args: key.Args}, true
+		},
+		func(p *db.Page[T]) []any {
+			if p == nil {
+				return nil
+			}
+			return loader.Each(p.Rows)
+		}, true)
 	if err != nil {
 		return model.Connection[T]{}, err
 	}
-	countKey := loader.FilterArgs[F]{Filter: f}.Key(by, parent)
+	if p == nil {
+		p = &db.Page[T]{}
+	}
+	countKey := loader.FilterArgs[F]{Filter: f}.Key(by, id(obj))
 	return model.NewConnection(p, func(ctx context.Context) (int, error) { return counts.Load(ctx, countKey) }), nil
 }
 
@@ -109,7 +124,7 @@ func actorFor(ctx context.Context) db.Actor {
 // aggregate answers a connection's groups or totals: at the root with one statement over the
 // filtered set, nested through a loader, so that the same field under every parent of a list is
 // one statement too.
-func aggregate[V any](ctx context.Context, parent *model.ParentRef, l *dataloadgen.Loader[loader.PageKey, V],
+func aggregate[V any](ctx context.Context, parent *model.ParentRef, l *loader.Loader[loader.PageKey, V],
 	key func(by db.Parent, id int64) loader.PageKey, root func(context.Context, bun.IDB, db.Scope) (V, error), idb bun.IDB) (V, error) {
 	if parent != nil {
 		return l.Load(ctx, key(parent.By, parent.ID))
@@ -157,3 +172,9 @@ func (r *Resolver) courseGroups(ctx context.Context, c *model.CourseConnection, 
 			return db.GroupCourses(ctx, idb, s, c.Filter, args)
 		}, r.DB)
 }
+
+// The keys of the parents of nested connections.
+func idCourse(c *db.Course) int64                   { return c.ID }
+func idParticipant(p *db.Participant) int64         { return p.ID }
+func idProvider(p *db.Provider) int64               { return p.ID }
+func idTrainingSession(s *db.TrainingSession) int64 { return s.ID }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/uptrace/bun"
-	"github.com/vikstrous/dataloadgen"
 
 	"prakerja/db"
 	"prakerja/graph/loader"
@@ -12,7 +11,7 @@ import (
 
 // loadTyped resolves a root lookup by global ID that must name an entity of type typ. It fails with
 // EINVALID for an ID of another type and returns nil when the entity is missing or hidden.
-func loadTyped[V any](ctx context.Context, id db.NodeID, typ string, l *dataloadgen.Loader[int64, *V]) (*V, error) {
+func loadTyped[V any](ctx context.Context, id db.NodeID, typ string, l *loader.Loader[int64, *V]) (*V, error) {
 	key, err := id.Int(typ)
 	if err != nil {
 		return nil, err
@@ -57,7 +56,7 @@ func certificateCourse(ctx context.Context, c *db.Certificate) (*db.Course, erro
 }
 
 // optionalKey loads the entity a group key names, or nil when the key does not group by it.
-func optionalKey[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], key *K) (*V, error) {
+func optionalKey[K comparable, V any](ctx context.Context, l *loader.Loader[K, *V], key *K) (*V, error) {
 	if key == nil {
 		return nil, nil
 	}

@@ -68,6 +68,20 @@ func mustAPI(t testing.TB) *api {
 	return a.as(db.RoleAdmin, "pmo-admin")
 }
 
+// withLoaderWait returns the API over the same database with loaders that collect keys for wait.
+func (a *api) withLoaderWait(wait time.Duration) *api {
+	a.t.Helper()
+	verifier, err := auth.NewVerifier(context.Background(), auth.Config{Secret: testSecret})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b := *a
+	b.h = graph.NewHandler(a.db, logger, graph.Options{Introspection: true, LoaderWait: wait, Verifier: verifier})
+	b.c = client.New(b.h)
+	return &b
+}
+
 // query runs q with vars and decodes its data into out, failing the test on any error.
 func (a *api) query(q string, vars map[string]any, out any) {
 	a.t.Helper()

@@ -19,24 +19,24 @@ func (r *certificateResolver) Course(ctx context.Context, obj *db.Certificate) (
 }
 
 func (r *certificateResolver) Enrollment(ctx context.Context, obj *db.Certificate) (*db.Enrollment, error) {
-	return loader.Optional(ctx, loader.For(ctx).EnrollmentByID, obj.EnrollmentID)
+	return loader.OptionalFor(ctx, loader.For(ctx).EnrollmentByID, obj, func(o *db.Certificate) (int64, bool) { return o.EnrollmentID, true })
 }
 
 func (r *courseResolver) Provider(ctx context.Context, obj *db.Course) (*db.Provider, error) {
-	return loader.Required(ctx, loader.For(ctx).ProviderByID, obj.ProviderID)
+	return loader.RequiredFor(ctx, loader.For(ctx).ProviderByID, obj, func(o *db.Course) int64 { return o.ProviderID })
 }
 
 func (r *courseResolver) Listings(ctx context.Context, obj *db.Course) ([]*db.Listing, error) {
-	return loader.List(ctx, loader.For(ctx).ListingsByCourse, obj.ID)
+	return loader.ListFor(ctx, loader.For(ctx).ListingsByCourse, obj, func(o *db.Course) int64 { return o.ID })
 }
 
 func (r *courseResolver) Sessions(ctx context.Context, obj *db.Course, first *int, after *string, last *int, before *string, filter *db.TrainingSessionFilter, orderBy *db.TrainingSessionOrder) (*model.TrainingSessionConnection, error) {
-	c, err := nestedConnection(ctx, loader.For(ctx).SessionPages, loader.For(ctx).SessionCounts, db.ByCourse, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
+	c, err := nestedConnection(ctx, loader.For(ctx).SessionPages, loader.For(ctx).SessionCounts, db.ByCourse, obj, idCourse, filter, orderBy, pageArgs(first, after, last, before))
 	return &model.TrainingSessionConnection{Connection: c}, err
 }
 
 func (r *courseResolver) Enrollments(ctx context.Context, obj *db.Course, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
-	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByCourse, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
+	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByCourse, obj, idCourse, filter, orderBy, pageArgs(first, after, last, before))
 	return &model.EnrollmentConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.ByCourse, ID: obj.ID}}, err
 }
 
@@ -49,46 +49,46 @@ func (r *courseGroupKeyResolver) Provider(ctx context.Context, obj *db.CourseGro
 }
 
 func (r *courseListingResolver) Course(ctx context.Context, obj *db.Listing) (*db.Course, error) {
-	return loader.Required(ctx, loader.For(ctx).CourseByID, obj.CourseID)
+	return loader.RequiredFor(ctx, loader.For(ctx).CourseByID, obj, func(o *db.Listing) int64 { return o.CourseID })
 }
 
 func (r *courseListingResolver) Platform(ctx context.Context, obj *db.Listing) (*db.Platform, error) {
-	return loader.Required(ctx, loader.For(ctx).PlatformByID, obj.PlatformID)
+	return loader.RequiredFor(ctx, loader.For(ctx).PlatformByID, obj, func(o *db.Listing) int64 { return o.PlatformID })
 }
 
 func (r *enrollmentResolver) Participant(ctx context.Context, obj *db.Enrollment) (*db.Participant, error) {
-	return loader.Required(ctx, loader.For(ctx).ParticipantByID, obj.ParticipantID)
+	return loader.RequiredFor(ctx, loader.For(ctx).ParticipantByID, obj, func(o *db.Enrollment) int64 { return o.ParticipantID })
 }
 
 func (r *enrollmentResolver) Course(ctx context.Context, obj *db.Enrollment) (*db.Course, error) {
-	return loader.Required(ctx, loader.For(ctx).CourseByID, obj.CourseID)
+	return loader.RequiredFor(ctx, loader.For(ctx).CourseByID, obj, func(o *db.Enrollment) int64 { return o.CourseID })
 }
 
 func (r *enrollmentResolver) Listing(ctx context.Context, obj *db.Enrollment) (*db.Listing, error) {
-	return loader.Required(ctx, loader.For(ctx).ListingByID, obj.ListingID)
+	return loader.RequiredFor(ctx, loader.For(ctx).ListingByID, obj, func(o *db.Enrollment) int64 { return o.ListingID })
 }
 
 func (r *enrollmentResolver) Platform(ctx context.Context, obj *db.Enrollment) (*db.Platform, error) {
-	return loader.Required(ctx, loader.For(ctx).PlatformByID, obj.PlatformID)
+	return loader.RequiredFor(ctx, loader.For(ctx).PlatformByID, obj, func(o *db.Enrollment) int64 { return o.PlatformID })
 }
 
 func (r *enrollmentResolver) Provider(ctx context.Context, obj *db.Enrollment) (*db.Provider, error) {
-	return loader.Required(ctx, loader.For(ctx).ProviderByID, obj.ProviderID)
+	return loader.RequiredFor(ctx, loader.For(ctx).ProviderByID, obj, func(o *db.Enrollment) int64 { return o.ProviderID })
 }
 
 func (r *enrollmentResolver) Session(ctx context.Context, obj *db.Enrollment) (*db.TrainingSession, error) {
 	if obj.SessionID == nil {
 		return nil, nil
 	}
-	return loader.Optional(ctx, loader.For(ctx).SessionByID, *obj.SessionID)
+	return loader.OptionalFor(ctx, loader.For(ctx).SessionByID, obj, func(o *db.Enrollment) (int64, bool) { return loader.Some(o.SessionID) })
 }
 
 func (r *enrollmentResolver) Certificate(ctx context.Context, obj *db.Enrollment) (*db.Certificate, error) {
-	return loader.Optional(ctx, loader.For(ctx).CertificateByEnrollment, obj.ID)
+	return loader.OptionalFor(ctx, loader.For(ctx).CertificateByEnrollment, obj, func(o *db.Enrollment) (int64, bool) { return o.ID, true })
 }
 
 func (r *enrollmentResolver) Review(ctx context.Context, obj *db.Enrollment) (*db.Review, error) {
-	return loader.Optional(ctx, loader.For(ctx).ReviewByEnrollment, obj.ID)
+	return loader.OptionalFor(ctx, loader.For(ctx).ReviewByEnrollment, obj, func(o *db.Enrollment) (int64, bool) { return o.ID, true })
 }
 
 func (r *enrollmentConnectionResolver) TotalAmount(ctx context.Context, obj *model.EnrollmentConnection) (int64, error) {
@@ -112,11 +112,11 @@ func (r *enrollmentGroupKeyResolver) Province(ctx context.Context, obj *db.Enrol
 }
 
 func (r *incentiveResolver) Participant(ctx context.Context, obj *db.Incentive) (*db.Participant, error) {
-	return loader.Required(ctx, loader.For(ctx).ParticipantByID, obj.ParticipantID)
+	return loader.RequiredFor(ctx, loader.For(ctx).ParticipantByID, obj, func(o *db.Incentive) int64 { return o.ParticipantID })
 }
 
 func (r *incentiveResolver) Payments(ctx context.Context, obj *db.Incentive) ([]*db.Payment, error) {
-	return loader.List(ctx, loader.For(ctx).PaymentsByIncentive, obj.ID)
+	return loader.ListFor(ctx, loader.For(ctx).PaymentsByIncentive, obj, func(o *db.Incentive) int64 { return o.ID })
 }
 
 func (r *incentiveConnectionResolver) TotalAmount(ctx context.Context, obj *model.IncentiveConnection) (int64, error) {
@@ -219,29 +219,29 @@ func (r *participantResolver) Wave(ctx context.Context, obj *db.Participant) (*d
 	if obj.WaveID == nil {
 		return nil, nil
 	}
-	return loader.Optional(ctx, loader.For(ctx).WaveByID, *obj.WaveID)
+	return loader.OptionalFor(ctx, loader.For(ctx).WaveByID, obj, func(o *db.Participant) (int64, bool) { return loader.Some(o.WaveID) })
 }
 
 func (r *participantResolver) Enrollments(ctx context.Context, obj *db.Participant, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
-	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByParticipant, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
+	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByParticipant, obj, idParticipant, filter, orderBy, pageArgs(first, after, last, before))
 	return &model.EnrollmentConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.ByParticipant, ID: obj.ID}}, err
 }
 
 func (r *participantResolver) Incentives(ctx context.Context, obj *db.Participant, first *int, after *string, last *int, before *string, filter *db.IncentiveFilter, orderBy *db.IncentiveOrder) (*model.IncentiveConnection, error) {
-	c, err := nestedConnection(ctx, loader.For(ctx).IncentivePages, loader.For(ctx).IncentiveCounts, db.ByParticipant, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
+	c, err := nestedConnection(ctx, loader.For(ctx).IncentivePages, loader.For(ctx).IncentiveCounts, db.ByParticipant, obj, idParticipant, filter, orderBy, pageArgs(first, after, last, before))
 	return &model.IncentiveConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.ByParticipant, ID: obj.ID}}, err
 }
 
 func (r *participantResolver) PayoutAccounts(ctx context.Context, obj *db.Participant) ([]*db.PayoutAccount, error) {
-	return loader.List(ctx, loader.For(ctx).PayoutAccountsByParticipant, obj.ID)
+	return loader.ListFor(ctx, loader.For(ctx).PayoutAccountsByParticipant, obj, func(o *db.Participant) int64 { return o.ID })
 }
 
 func (r *participantResolver) Placements(ctx context.Context, obj *db.Participant) ([]*db.Placement, error) {
-	return loader.List(ctx, loader.For(ctx).PlacementsByParticipant, obj.ID)
+	return loader.ListFor(ctx, loader.For(ctx).PlacementsByParticipant, obj, func(o *db.Participant) int64 { return o.ID })
 }
 
 func (r *participantResolver) WaveApplications(ctx context.Context, obj *db.Participant) ([]*db.WaveApplication, error) {
-	return loader.List(ctx, loader.For(ctx).WaveApplicationsByParticipant, obj.ID)
+	return loader.ListFor(ctx, loader.For(ctx).WaveApplicationsByParticipant, obj, func(o *db.Participant) int64 { return o.ID })
 }
 
 func (r *participantConnectionResolver) Groups(ctx context.Context, obj *model.ParticipantConnection, by []model.ParticipantDimension, first *int, orderBy *model.ParticipantGroupOrder) ([]*db.ParticipantGroup, error) {
@@ -257,18 +257,18 @@ func (r *participantGroupKeyResolver) Wave(ctx context.Context, obj *db.Particip
 }
 
 func (r *paymentResolver) Incentive(ctx context.Context, obj *db.Payment) (*db.Incentive, error) {
-	return loader.Required(ctx, loader.For(ctx).IncentiveByID, obj.IncentiveID)
+	return loader.RequiredFor(ctx, loader.For(ctx).IncentiveByID, obj, func(o *db.Payment) int64 { return o.IncentiveID })
 }
 
 func (r *placementResolver) Participant(ctx context.Context, obj *db.Placement) (*db.Participant, error) {
-	return loader.Required(ctx, loader.For(ctx).ParticipantByID, obj.ParticipantID)
+	return loader.RequiredFor(ctx, loader.For(ctx).ParticipantByID, obj, func(o *db.Placement) int64 { return o.ParticipantID })
 }
 
 func (r *placementResolver) Enrollment(ctx context.Context, obj *db.Placement) (*db.Enrollment, error) {
 	if obj.EnrollmentID == nil {
 		return nil, nil
 	}
-	return loader.Optional(ctx, loader.For(ctx).EnrollmentByID, *obj.EnrollmentID)
+	return loader.OptionalFor(ctx, loader.For(ctx).EnrollmentByID, obj, func(o *db.Placement) (int64, bool) { return loader.Some(o.EnrollmentID) })
 }
 
 func (r *providerResolver) Province(ctx context.Context, obj *db.Provider) (*db.Province, error) {
@@ -276,12 +276,12 @@ func (r *providerResolver) Province(ctx context.Context, obj *db.Provider) (*db.
 }
 
 func (r *providerResolver) Courses(ctx context.Context, obj *db.Provider, first *int, after *string, last *int, before *string, filter *db.CourseFilter, orderBy *db.CourseOrder) (*model.CourseConnection, error) {
-	c, err := nestedConnection(ctx, loader.For(ctx).CoursePages, loader.For(ctx).CourseCounts, db.ByProvider, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
+	c, err := nestedConnection(ctx, loader.For(ctx).CoursePages, loader.For(ctx).CourseCounts, db.ByProvider, obj, idProvider, filter, orderBy, pageArgs(first, after, last, before))
 	return &model.CourseConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.ByProvider, ID: obj.ID}}, err
 }
 
 func (r *providerResolver) Enrollments(ctx context.Context, obj *db.Provider, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
-	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByProvider, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
+	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.ByProvider, obj, idProvider, filter, orderBy, pageArgs(first, after, last, before))
 	return &model.EnrollmentConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.ByProvider, ID: obj.ID}}, err
 }
 
@@ -382,19 +382,19 @@ func (r *queryResolver) AuditEvents(ctx context.Context, first *int, after *stri
 }
 
 func (r *reviewResolver) Course(ctx context.Context, obj *db.Review) (*db.Course, error) {
-	return loader.Required(ctx, loader.For(ctx).CourseByID, obj.CourseID)
+	return loader.RequiredFor(ctx, loader.For(ctx).CourseByID, obj, func(o *db.Review) int64 { return o.CourseID })
 }
 
 func (r *reviewResolver) Enrollment(ctx context.Context, obj *db.Review) (*db.Enrollment, error) {
-	return loader.Required(ctx, loader.For(ctx).EnrollmentByID, obj.EnrollmentID)
+	return loader.RequiredFor(ctx, loader.For(ctx).EnrollmentByID, obj, func(o *db.Review) int64 { return o.EnrollmentID })
 }
 
 func (r *trainingSessionResolver) Course(ctx context.Context, obj *db.TrainingSession) (*db.Course, error) {
-	return loader.Required(ctx, loader.For(ctx).CourseByID, obj.CourseID)
+	return loader.RequiredFor(ctx, loader.For(ctx).CourseByID, obj, func(o *db.TrainingSession) int64 { return o.CourseID })
 }
 
 func (r *trainingSessionResolver) Enrollments(ctx context.Context, obj *db.TrainingSession, first *int, after *string, last *int, before *string, filter *db.EnrollmentFilter, orderBy *db.EnrollmentOrder) (*model.EnrollmentConnection, error) {
-	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.BySession, obj.ID, filter, orderBy, pageArgs(first, after, last, before))
+	c, err := nestedConnection(ctx, loader.For(ctx).EnrollmentPages, loader.For(ctx).EnrollmentCounts, db.BySession, obj, idTrainingSession, filter, orderBy, pageArgs(first, after, last, before))
 	return &model.EnrollmentConnection{Connection: c, Filter: filter, Parent: &model.ParentRef{By: db.BySession, ID: obj.ID}}, err
 }
 
@@ -428,7 +428,7 @@ func (r *waveResolver) Scheme(ctx context.Context, obj *db.Wave) (*db.BenefitSch
 }
 
 func (r *waveResolver) ProvinceQuotas(ctx context.Context, obj *db.Wave) ([]*db.ProvinceQuota, error) {
-	return loader.List(ctx, loader.For(ctx).ProvinceQuotasByWave, obj.ID)
+	return loader.ListFor(ctx, loader.For(ctx).ProvinceQuotasByWave, obj, func(o *db.Wave) int64 { return o.ID })
 }
 
 func (r *waveResolver) DrawSeed(ctx context.Context, obj *db.Wave) (*string, error) {
@@ -440,7 +440,7 @@ func (r *waveResolver) DrawSeed(ctx context.Context, obj *db.Wave) (*string, err
 }
 
 func (r *waveApplicationResolver) Wave(ctx context.Context, obj *db.WaveApplication) (*db.Wave, error) {
-	return loader.Required(ctx, loader.For(ctx).WaveByID, obj.WaveID)
+	return loader.RequiredFor(ctx, loader.For(ctx).WaveByID, obj, func(o *db.WaveApplication) int64 { return o.WaveID })
 }
 
 func (r *Resolver) Certificate() generated.CertificateResolver { return &certificateResolver{r} }

@@ -123,3 +123,65 @@ func TestNestedAggregateStatementCount(t *testing.T) {
 		}
 	}
 }
+
+// TestLookaheadBatching checks that the relations under a list are fetched for the whole list at
+// once, whatever the loaders' time window: with loaders that do not wait at all, which alone would
+// split every level into many statements, a deep page still runs one statement per relation, in
+// nodes and in edges, and each parent gets its own rows.
+func TestLookaheadBatching(t *testing.T) {
+	a := mustAPI(t).withLoaderWait(0)
+	a.query(`{ __typename }`, nil, nil)
+	for name, q := range map[string]string{
+		"nodes": `{ participants(first: 40, filter: {status: [COMPLETED, ACTIVE]}) { nodes { ...P } } }
+			fragment P on Participant { id wave { number }
+				enrollments(first: 5, filter: {status: [COMPLETED, PAID]}) { nodes { id participant { id } course { title provider { name } } } }
+				incentives(first: 5, orderBy: {field: DUE_ON, direction: DESC}) { nodes { id participant { id } payments { status } } } }`,
+		"edges": `{ participants(first: 40, filter: {status: [COMPLETED, ACTIVE]}) { edges { node { ...P } } } }
+			fragment P on Participant { id wave { number }
+				enrollments(first: 5, filter: {status: [COMPLETED, PAID]}) { edges { node { id participant { id } course { title provider { name } } } } }
+				incentives(first: 5, orderBy: {field: DUE_ON, direction: DESC}) { edges { node { id participant { id } payments { status } } } } }`,
+	} {
+		a.queries.Reset()
+		var got map[string]map[string][]map[string]any
+		a.query(q, nil, &got)
+		// The page, waves, enrollment pages, their participants, courses, providers, incentive
+		// pages, their participants, payments.
+		if c := a.queries.Count(); c != 9 {
+			t.Errorf("%s: ran %d statements, want 9:\n%s", name, c, strings.Join(a.queries.Queries(), "\n"))
+		}
+		var list []map[string]any
+		for _, v := range got["participants"] {
+			list = v
+		}
+		if len(list) != 40 {
+			t.Fatalf("%s: %d participants, want 40", name, len(list))
+		}
+		rows := 0
+		for _, item := range list {
+			p := item
+			if n, ok := item["node"].(map[string]any); ok {
+				p = n
+			}
+			for _, conn := range []string{"enrollments", "incentives"} {
+				c := p[conn].(map[string]any)
+				var children []any
+				if ns, ok := c["nodes"].([]any); ok {
+					children = ns
+				} else {
+					for _, e := range c["edges"].([]any) {
+						children = append(children, e.(map[string]any)["node"])
+					}
+				}
+				for _, ch := range children {
+					rows++
+					if owner := ch.(map[string]any)["participant"].(map[string]any)["id"]; owner != p["id"] {
+						t.Fatalf("%s: %s of %v belongs to %v", name, conn, p["id"], owner)
+					}
+				}
+			}
+		}
+		if rows == 0 {
+			t.Fatalf("%s: the page has no enrollments or incentives; the test needs some", name)
+		}
+	}
+}

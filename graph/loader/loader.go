@@ -23,49 +23,62 @@ const DefaultWait = 2 * time.Millisecond
 
 // Loaders are the dataloaders of one request, bound to the caller's scope.
 type Loaders struct {
-	ParticipantByID   *dataloadgen.Loader[int64, *db.Participant]
-	WaveByID          *dataloadgen.Loader[int64, *db.Wave]
-	WaveByNumber      *dataloadgen.Loader[int64, *db.Wave]
-	SchemeByCode      *dataloadgen.Loader[db.SchemeCode, *db.BenefitScheme]
-	ProvinceByCode    *dataloadgen.Loader[string, *db.Province]
-	PlatformByID      *dataloadgen.Loader[int64, *db.Platform]
-	ProviderByID      *dataloadgen.Loader[int64, *db.Provider]
-	CourseByID        *dataloadgen.Loader[int64, *db.Course]
-	ListingByID       *dataloadgen.Loader[int64, *db.Listing]
-	SessionByID       *dataloadgen.Loader[int64, *db.TrainingSession]
-	EnrollmentByID    *dataloadgen.Loader[int64, *db.Enrollment]
-	IncentiveByID     *dataloadgen.Loader[int64, *db.Incentive]
-	CertificateByID   *dataloadgen.Loader[int64, *db.Certificate]
-	ReviewByID        *dataloadgen.Loader[int64, *db.Review]
-	PaymentByID       *dataloadgen.Loader[int64, *db.Payment]
-	PayoutAccountByID *dataloadgen.Loader[int64, *db.PayoutAccount]
-	PlacementByID     *dataloadgen.Loader[int64, *db.Placement]
-	AuditEventByID    *dataloadgen.Loader[int64, *db.AuditEvent]
+	ParticipantByID   *Loader[int64, *db.Participant]
+	WaveByID          *Loader[int64, *db.Wave]
+	WaveByNumber      *Loader[int64, *db.Wave]
+	SchemeByCode      *Loader[db.SchemeCode, *db.BenefitScheme]
+	ProvinceByCode    *Loader[string, *db.Province]
+	PlatformByID      *Loader[int64, *db.Platform]
+	ProviderByID      *Loader[int64, *db.Provider]
+	CourseByID        *Loader[int64, *db.Course]
+	ListingByID       *Loader[int64, *db.Listing]
+	SessionByID       *Loader[int64, *db.TrainingSession]
+	EnrollmentByID    *Loader[int64, *db.Enrollment]
+	IncentiveByID     *Loader[int64, *db.Incentive]
+	CertificateByID   *Loader[int64, *db.Certificate]
+	ReviewByID        *Loader[int64, *db.Review]
+	PaymentByID       *Loader[int64, *db.Payment]
+	PayoutAccountByID *Loader[int64, *db.PayoutAccount]
+	PlacementByID     *Loader[int64, *db.Placement]
+	AuditEventByID    *Loader[int64, *db.AuditEvent]
 
-	CourseIDByEnrollment          *dataloadgen.Loader[int64, int64]
-	CertificateByEnrollment       *dataloadgen.Loader[int64, *db.Certificate]
-	ReviewByEnrollment            *dataloadgen.Loader[int64, *db.Review]
-	ListingsByCourse              *dataloadgen.Loader[int64, []*db.Listing]
-	PaymentsByIncentive           *dataloadgen.Loader[int64, []*db.Payment]
-	PayoutAccountsByParticipant   *dataloadgen.Loader[int64, []*db.PayoutAccount]
-	PlacementsByParticipant       *dataloadgen.Loader[int64, []*db.Placement]
-	ProvinceQuotasByWave          *dataloadgen.Loader[int64, []*db.ProvinceQuota]
-	WaveApplicationsByParticipant *dataloadgen.Loader[int64, []*db.WaveApplication]
+	ahead lookahead
 
-	EnrollmentPages  *dataloadgen.Loader[PageKey, *db.Page[db.Enrollment]]
-	EnrollmentCounts *dataloadgen.Loader[PageKey, int]
-	IncentivePages   *dataloadgen.Loader[PageKey, *db.Page[db.Incentive]]
-	IncentiveCounts  *dataloadgen.Loader[PageKey, int]
-	CoursePages      *dataloadgen.Loader[PageKey, *db.Page[db.Course]]
-	CourseCounts     *dataloadgen.Loader[PageKey, int]
-	SessionPages     *dataloadgen.Loader[PageKey, *db.Page[db.TrainingSession]]
-	SessionCounts    *dataloadgen.Loader[PageKey, int]
+	CourseIDByEnrollment          *Loader[int64, int64]
+	CertificateByEnrollment       *Loader[int64, *db.Certificate]
+	ReviewByEnrollment            *Loader[int64, *db.Review]
+	ListingsByCourse              *Loader[int64, []*db.Listing]
+	PaymentsByIncentive           *Loader[int64, []*db.Payment]
+	PayoutAccountsByParticipant   *Loader[int64, []*db.PayoutAccount]
+	PlacementsByParticipant       *Loader[int64, []*db.Placement]
+	ProvinceQuotasByWave          *Loader[int64, []*db.ProvinceQuota]
+	WaveApplicationsByParticipant *Loader[int64, []*db.WaveApplication]
 
-	EnrollmentGroups *dataloadgen.Loader[PageKey, []*db.EnrollmentGroup]
-	EnrollmentSums   *dataloadgen.Loader[PageKey, int64]
-	IncentiveGroups  *dataloadgen.Loader[PageKey, []*db.IncentiveGroup]
-	IncentiveSums    *dataloadgen.Loader[PageKey, int64]
-	CourseGroups     *dataloadgen.Loader[PageKey, []*db.CourseGroup]
+	EnrollmentPages  *Loader[PageKey, *db.Page[db.Enrollment]]
+	EnrollmentCounts *Loader[PageKey, int]
+	IncentivePages   *Loader[PageKey, *db.Page[db.Incentive]]
+	IncentiveCounts  *Loader[PageKey, int]
+	CoursePages      *Loader[PageKey, *db.Page[db.Course]]
+	CourseCounts     *Loader[PageKey, int]
+	SessionPages     *Loader[PageKey, *db.Page[db.TrainingSession]]
+	SessionCounts    *Loader[PageKey, int]
+
+	EnrollmentGroups *Loader[PageKey, []*db.EnrollmentGroup]
+	EnrollmentSums   *Loader[PageKey, int64]
+	IncentiveGroups  *Loader[PageKey, []*db.IncentiveGroup]
+	IncentiveSums    *Loader[PageKey, int64]
+	CourseGroups     *Loader[PageKey, []*db.CourseGroup]
+}
+
+// Loader is a dataloader that also keeps its batch function, so that the keys of a whole list can
+// be fetched at once when the list is known (see Related) instead of collected over a time window.
+type Loader[K comparable, V any] struct {
+	*dataloadgen.Loader[K, V]
+	fetch func(ctx context.Context, keys []K) (map[K]V, error)
+}
+
+func newLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) (map[K]V, error), opt dataloadgen.Option) *Loader[K, V] {
+	return &Loader[K, V]{Loader: dataloadgen.NewMappedLoader(fetch, opt), fetch: fetch}
 }
 
 // PageKey asks for the page of a nested connection under one parent. Args is the canonical JSON of
@@ -159,16 +172,16 @@ func newLoaders(idb bun.IDB, scope db.Scope, wait time.Duration, ref *Reference)
 		AuditEventByID:    ids(idb, scope, db.FindAuditEventsByIDs, opt),
 
 		// Reference data: normally primed from the process cache; these run only when it failed.
-		SchemeByCode: dataloadgen.NewMappedLoader(func(ctx context.Context, codes []db.SchemeCode) (map[db.SchemeCode]*db.BenefitScheme, error) {
+		SchemeByCode: newLoader(func(ctx context.Context, codes []db.SchemeCode) (map[db.SchemeCode]*db.BenefitScheme, error) {
 			_, schemes, err := ref.load(ctx, idb)
 			return schemes, err
 		}, opt),
-		ProvinceByCode: dataloadgen.NewMappedLoader(func(ctx context.Context, codes []string) (map[string]*db.Province, error) {
+		ProvinceByCode: newLoader(func(ctx context.Context, codes []string) (map[string]*db.Province, error) {
 			provinces, _, err := ref.load(ctx, idb)
 			return provinces, err
 		}, opt),
 
-		CourseIDByEnrollment: dataloadgen.NewMappedLoader(func(ctx context.Context, keys []int64) (map[int64]int64, error) {
+		CourseIDByEnrollment: newLoader(func(ctx context.Context, keys []int64) (map[int64]int64, error) {
 			return db.FindCourseIDsByEnrollments(ctx, idb, keys)
 		}, opt),
 		CertificateByEnrollment:       ids(idb, scope, db.FindCertificatesByEnrollments, opt),
@@ -197,8 +210,8 @@ func newLoaders(idb bun.IDB, scope db.Scope, wait time.Duration, ref *Reference)
 	}
 }
 
-func ids[V any](idb bun.IDB, scope db.Scope, find func(context.Context, bun.IDB, db.Scope, []int64) (map[int64]V, error), opt dataloadgen.Option) *dataloadgen.Loader[int64, V] {
-	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []int64) (map[int64]V, error) {
+func ids[V any](idb bun.IDB, scope db.Scope, find func(context.Context, bun.IDB, db.Scope, []int64) (map[int64]V, error), opt dataloadgen.Option) *Loader[int64, V] {
+	return newLoader(func(ctx context.Context, keys []int64) (map[int64]V, error) {
 		return find(ctx, idb, scope, keys)
 	}, opt)
 }
@@ -215,8 +228,8 @@ func group(keys []PageKey) map[[2]string][]int64 {
 
 // perParent returns a loader over keys that name a parent and carry arguments A as JSON: each
 // group of keys with the same kind of parent and arguments is one call of run, one statement.
-func perParent[V any, A any](run func(ctx context.Context, by db.Parent, parents []int64, args A) (map[int64]V, error), opt dataloadgen.Option) *dataloadgen.Loader[PageKey, V] {
-	return dataloadgen.NewMappedLoader(func(ctx context.Context, keys []PageKey) (map[PageKey]V, error) {
+func perParent[V any, A any](run func(ctx context.Context, by db.Parent, parents []int64, args A) (map[int64]V, error), opt dataloadgen.Option) *Loader[PageKey, V] {
+	return newLoader(func(ctx context.Context, keys []PageKey) (map[PageKey]V, error) {
 		out := make(map[PageKey]V, len(keys))
 		errs := dataloadgen.MappedFetchError[PageKey]{}
 		for g, parents := range group(keys) {
@@ -244,7 +257,7 @@ func perParent[V any, A any](run func(ctx context.Context, by db.Parent, parents
 
 func pages[T any, F any, O any](idb bun.IDB, scope db.Scope,
 	find func(context.Context, bun.IDB, db.Scope, db.Parent, []int64, *F, *O, db.PageArgs) (map[int64]*db.Page[T], error),
-	opt dataloadgen.Option) *dataloadgen.Loader[PageKey, *db.Page[T]] {
+	opt dataloadgen.Option) *Loader[PageKey, *db.Page[T]] {
 	return perParent(func(ctx context.Context, by db.Parent, parents []int64, a ConnArgs[F, O]) (map[int64]*db.Page[T], error) {
 		return find(ctx, idb, scope, by, parents, a.Filter, a.Order, a.Page)
 	}, opt)
@@ -252,7 +265,7 @@ func pages[T any, F any, O any](idb bun.IDB, scope db.Scope,
 
 func counts[F any, V any](idb bun.IDB, scope db.Scope,
 	count func(context.Context, bun.IDB, db.Scope, db.Parent, []int64, *F) (map[int64]V, error),
-	opt dataloadgen.Option) *dataloadgen.Loader[PageKey, V] {
+	opt dataloadgen.Option) *Loader[PageKey, V] {
 	return perParent(func(ctx context.Context, by db.Parent, parents []int64, a FilterArgs[F]) (map[int64]V, error) {
 		return count(ctx, idb, scope, by, parents, a.Filter)
 	}, opt)
@@ -260,7 +273,7 @@ func counts[F any, V any](idb bun.IDB, scope db.Scope,
 
 func groups[F any, G any](idb bun.IDB, scope db.Scope,
 	group func(context.Context, bun.IDB, db.Scope, db.Parent, []int64, *F, db.GroupArgs) (map[int64][]*G, error),
-	opt dataloadgen.Option) *dataloadgen.Loader[PageKey, []*G] {
+	opt dataloadgen.Option) *Loader[PageKey, []*G] {
 	return perParent(func(ctx context.Context, by db.Parent, parents []int64, a GroupKeyArgs[F]) (map[int64][]*G, error) {
 		return group(ctx, idb, scope, by, parents, a.Filter, a.Group)
 	}, opt)
@@ -310,28 +323,37 @@ func For(ctx context.Context) *Loaders {
 
 // Optional loads key and turns "not found" into nil, for relations that may be absent (a
 // certificate, a review) or hidden by the scope.
-func Optional[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], key K) (*V, error) {
-	v, err := l.Load(ctx, key)
+func Optional[K comparable, V any](ctx context.Context, l *Loader[K, *V], key K) (*V, error) {
+	return optional(l.Load(ctx, key))
+}
+
+// Required loads key and reports a missing row as an error: the relation is a foreign key, so a
+// missing row means the scope hides it.
+func Required[K comparable, V any](ctx context.Context, l *Loader[K, *V], key K) (*V, error) {
+	return required(l.Load(ctx, key))
+}
+
+// List loads the list under key; a key without rows is an empty list.
+func List[K comparable, V any](ctx context.Context, l *Loader[K, []*V], key K) ([]*V, error) {
+	return list(l.Load(ctx, key))
+}
+
+func optional[V any](v *V, err error) (*V, error) {
 	if errors.Is(err, dataloadgen.ErrNotFound) {
 		return nil, nil
 	}
 	return v, err
 }
 
-// Required loads key and reports a missing row as an error: the relation is a foreign key, so a
-// missing row means the scope hides it.
-func Required[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, *V], key K) (*V, error) {
-	v, err := l.Load(ctx, key)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
+func required[V any](v *V, err error) (*V, error) {
+	if errors.Is(err, dataloadgen.ErrNotFound) || (err == nil && v == nil) {
 		return nil, db.Errorf(db.ENOTFOUND, "not found or not visible")
 	}
 	return v, err
 }
 
-// List loads the list under key; a key without rows is an empty list.
-func List[K comparable, V any](ctx context.Context, l *dataloadgen.Loader[K, []*V], key K) ([]*V, error) {
-	v, err := l.Load(ctx, key)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
+func list[V any](v []*V, err error) ([]*V, error) {
+	if errors.Is(err, dataloadgen.ErrNotFound) || (err == nil && v == nil) {
 		return []*V{}, nil
 	}
 	return v, err
