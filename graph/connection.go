@@ -69,11 +69,15 @@ func rootConnectionWithTotals[T, F, O any](ctx context.Context, idb bun.IDB,
 func nestedConnection[P, T, F, O any](ctx context.Context,
 	pages *loader.Loader[loader.PageKey, *db.Page[T]], counts *loader.Loader[loader.PageKey, int],
 	by db.Parent, obj *P, id func(*P) int64, f *F, o *O, page db.PageArgs) (model.Connection[T], error) {
-	page.SkipRows = !wantsRows(ctx)
-	key := loader.ConnArgs[F, O]{Filter: f, Order: o, Page: page}.Key(by, id(obj))
+	// The arguments and the selection are the same for every parent at this position.
+	args := loader.PerPosition(ctx, "args", func() string {
+		page.SkipRows = !wantsRows(ctx)
+		return loader.ConnArgs[F, O]{Filter: f, Order: o, Page: page}.Key(by, 0).Args
+	})
+	key := loader.PageKey{By: by, Parent: id(obj), Args: args}
 	p, err := loader.Related(ctx, pages, key,
 		func(sibling *P) (loader.PageKey, bool) {
-			return loader.PageKey{By: by, Parent: id(sibling), Args: key.Args}, true
+			return loader.PageKey{By: by, Parent: id(sibling), Args: args}, true
 		},
 		func(p *db.Page[T]) []any {
 			if p == nil {
@@ -87,8 +91,10 @@ func nestedConnection[P, T, F, O any](ctx context.Context,
 	if p == nil {
 		p = &db.Page[T]{}
 	}
-	countKey := loader.FilterArgs[F]{Filter: f}.Key(by, id(obj))
-	return model.NewConnection(p, func(ctx context.Context) (int, error) { return counts.Load(ctx, countKey) }), nil
+	parent := id(obj)
+	return model.NewConnection(p, func(ctx context.Context) (int, error) {
+		return counts.Load(ctx, loader.FilterArgs[F]{Filter: f}.Key(by, parent))
+	}), nil
 }
 
 // scopeFor returns the scope of the caller in ctx, from the viewer its bearer token proved. Every

@@ -28,6 +28,7 @@ type lookahead struct {
 	mu      sync.Mutex
 	objects map[string][]any
 	batches map[string]*sync.Once
+	memo    map[string]any
 }
 
 // at returns the objects registered at position.
@@ -215,4 +216,31 @@ func Some(id *int64) (int64, bool) {
 		return 0, false
 	}
 	return *id, true
+}
+
+// PerPosition returns what f computes for the field being resolved in ctx, computed once per
+// position and name in the operation: for what is the same for every object of a list, such as a
+// nested connection's arguments and selection.
+func PerPosition[T any](ctx context.Context, name string, f func() T) T {
+	fc := graphql.GetFieldContext(ctx)
+	ls, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if fc == nil || !ok {
+		return f()
+	}
+	a := &ls.ahead
+	key := position(fc) + "#" + name
+	a.mu.Lock()
+	v, found := a.memo[key]
+	a.mu.Unlock()
+	if found {
+		return v.(T)
+	}
+	out := f()
+	a.mu.Lock()
+	if a.memo == nil {
+		a.memo = map[string]any{}
+	}
+	a.memo[key] = out
+	a.mu.Unlock()
+	return out
 }
