@@ -184,3 +184,20 @@ func idCourse(c *db.Course) int64                   { return c.ID }
 func idParticipant(p *db.Participant) int64         { return p.ID }
 func idProvider(p *db.Provider) int64               { return p.ID }
 func idTrainingSession(s *db.TrainingSession) int64 { return s.ID }
+
+// withKeys registers the keys of groups under their groups field, so that the entities the keys
+// name (a provider, a wave) are fetched for all groups at once.
+func withKeys[G, K any](ctx context.Context, key func(*G) *K) func([]*G, error) ([]*G, error) {
+	return func(gs []*G, err error) ([]*G, error) {
+		if err == nil {
+			keys := make([]*K, 0, len(gs))
+			for _, g := range gs {
+				if k := key(g); k != nil {
+					keys = append(keys, k)
+				}
+			}
+			loader.RegisterUnder(ctx, "key", keys)
+		}
+		return gs, err
+	}
+}

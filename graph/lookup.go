@@ -16,7 +16,7 @@ func loadTyped[V any](ctx context.Context, id db.NodeID, typ string, l *loader.L
 	if err != nil {
 		return nil, err
 	}
-	return loader.Optional(ctx, l, key)
+	return loader.Root(ctx, l, key)
 }
 
 // findParticipant looks a participant up by global ID or by NIK; exactly one must be given.
@@ -30,7 +30,11 @@ func findParticipant(ctx context.Context, idb bun.IDB, id *db.NodeID, nik *strin
 	if !validNIKShape(*nik) {
 		return nil, &db.Error{Code: db.EINVALID, Message: "a NIK is 16 digits", Field: []string{"nik"}}
 	}
-	return db.FindParticipantByNIK(ctx, idb, scopeFor(ctx), *nik)
+	p, err := db.FindParticipantByNIK(ctx, idb, scopeFor(ctx), *nik)
+	if p != nil {
+		loader.Register(ctx, []*db.Participant{p}, false)
+	}
+	return p, err
 }
 
 func validNIKShape(s string) bool {

@@ -41,11 +41,11 @@ func (r *courseResolver) Enrollments(ctx context.Context, obj *db.Course, first 
 }
 
 func (r *courseConnectionResolver) Groups(ctx context.Context, obj *model.CourseConnection, by []model.CourseDimension, first *int, orderBy *model.CourseGroupOrder) ([]*db.CourseGroup, error) {
-	return r.courseGroups(ctx, obj, model.GroupArgs(by, first, orderBy))
+	return withKeys(ctx, func(g *db.CourseGroup) *db.CourseGroupKey { return g.Key })(r.courseGroups(ctx, obj, model.GroupArgs(by, first, orderBy)))
 }
 
 func (r *courseGroupKeyResolver) Provider(ctx context.Context, obj *db.CourseGroupKey) (*db.Provider, error) {
-	return optionalKey(ctx, loader.For(ctx).ProviderByID, obj.ProviderID)
+	return loader.OptionalFor(ctx, loader.For(ctx).ProviderByID, obj, func(k *db.CourseGroupKey) (int64, bool) { return loader.Some(k.ProviderID) })
 }
 
 func (r *courseListingResolver) Course(ctx context.Context, obj *db.Listing) (*db.Course, error) {
@@ -96,15 +96,15 @@ func (r *enrollmentConnectionResolver) TotalAmount(ctx context.Context, obj *mod
 }
 
 func (r *enrollmentConnectionResolver) Groups(ctx context.Context, obj *model.EnrollmentConnection, by []model.EnrollmentDimension, first *int, orderBy *model.EnrollmentGroupOrder) ([]*db.EnrollmentGroup, error) {
-	return r.enrollmentGroups(ctx, obj, model.GroupArgs(by, first, orderBy))
+	return withKeys(ctx, func(g *db.EnrollmentGroup) *db.EnrollmentGroupKey { return g.Key })(r.enrollmentGroups(ctx, obj, model.GroupArgs(by, first, orderBy)))
 }
 
 func (r *enrollmentGroupKeyResolver) Provider(ctx context.Context, obj *db.EnrollmentGroupKey) (*db.Provider, error) {
-	return optionalKey(ctx, loader.For(ctx).ProviderByID, obj.ProviderID)
+	return loader.OptionalFor(ctx, loader.For(ctx).ProviderByID, obj, func(k *db.EnrollmentGroupKey) (int64, bool) { return loader.Some(k.ProviderID) })
 }
 
 func (r *enrollmentGroupKeyResolver) Platform(ctx context.Context, obj *db.EnrollmentGroupKey) (*db.Platform, error) {
-	return optionalKey(ctx, loader.For(ctx).PlatformByID, obj.PlatformID)
+	return loader.OptionalFor(ctx, loader.For(ctx).PlatformByID, obj, func(k *db.EnrollmentGroupKey) (int64, bool) { return loader.Some(k.PlatformID) })
 }
 
 func (r *enrollmentGroupKeyResolver) Province(ctx context.Context, obj *db.EnrollmentGroupKey) (*db.Province, error) {
@@ -124,7 +124,7 @@ func (r *incentiveConnectionResolver) TotalAmount(ctx context.Context, obj *mode
 }
 
 func (r *incentiveConnectionResolver) Groups(ctx context.Context, obj *model.IncentiveConnection, by []model.IncentiveDimension, first *int, orderBy *model.IncentiveGroupOrder) ([]*db.IncentiveGroup, error) {
-	return r.incentiveGroups(ctx, obj, model.GroupArgs(by, first, orderBy))
+	return withKeys(ctx, func(g *db.IncentiveGroup) *db.IncentiveGroupKey { return g.Key })(r.incentiveGroups(ctx, obj, model.GroupArgs(by, first, orderBy)))
 }
 
 func (r *incentiveGroupKeyResolver) Province(ctx context.Context, obj *db.IncentiveGroupKey) (*db.Province, error) {
@@ -132,7 +132,7 @@ func (r *incentiveGroupKeyResolver) Province(ctx context.Context, obj *db.Incent
 }
 
 func (r *incentiveGroupKeyResolver) Wave(ctx context.Context, obj *db.IncentiveGroupKey) (*db.Wave, error) {
-	return optionalKey(ctx, loader.For(ctx).WaveByID, obj.WaveID)
+	return loader.OptionalFor(ctx, loader.For(ctx).WaveByID, obj, func(k *db.IncentiveGroupKey) (int64, bool) { return loader.Some(k.WaveID) })
 }
 
 func (r *mutationResolver) RegisterParticipant(ctx context.Context, input db.RegisterParticipantInput) (*db.RegisterParticipantPayload, error) {
@@ -245,7 +245,7 @@ func (r *participantResolver) WaveApplications(ctx context.Context, obj *db.Part
 }
 
 func (r *participantConnectionResolver) Groups(ctx context.Context, obj *model.ParticipantConnection, by []model.ParticipantDimension, first *int, orderBy *model.ParticipantGroupOrder) ([]*db.ParticipantGroup, error) {
-	return db.GroupParticipants(ctx, r.DB, scopeFor(ctx), obj.Filter, model.GroupArgs(by, first, orderBy))
+	return withKeys(ctx, func(g *db.ParticipantGroup) *db.ParticipantGroupKey { return g.Key })(db.GroupParticipants(ctx, r.DB, scopeFor(ctx), obj.Filter, model.GroupArgs(by, first, orderBy)))
 }
 
 func (r *participantGroupKeyResolver) Province(ctx context.Context, obj *db.ParticipantGroupKey) (*db.Province, error) {
@@ -253,7 +253,7 @@ func (r *participantGroupKeyResolver) Province(ctx context.Context, obj *db.Part
 }
 
 func (r *participantGroupKeyResolver) Wave(ctx context.Context, obj *db.ParticipantGroupKey) (*db.Wave, error) {
-	return optionalKey(ctx, loader.For(ctx).WaveByID, obj.WaveID)
+	return loader.OptionalFor(ctx, loader.For(ctx).WaveByID, obj, func(k *db.ParticipantGroupKey) (int64, bool) { return loader.Some(k.WaveID) })
 }
 
 func (r *paymentResolver) Incentive(ctx context.Context, obj *db.Payment) (*db.Incentive, error) {

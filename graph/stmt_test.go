@@ -184,4 +184,24 @@ func TestLookaheadBatching(t *testing.T) {
 			t.Fatalf("%s: the page has no enrollments or incentives; the test needs some", name)
 		}
 	}
+
+	// A root lookup fetches at once and its relations batch under it; so do the entities that
+	// group keys name.
+	var one struct {
+		Participants struct{ Nodes []struct{ ID string } } `json:"participants"`
+	}
+	a.query(`{ participants(first: 1, filter: {status: [COMPLETED]}) { nodes { id } } }`, nil, &one)
+	for name, c := range map[string]struct {
+		q    string
+		want int
+	}{
+		"lookup": {`query($id: ID!) { participant(id: $id) { wave { number } enrollments { nodes { course { provider { name } } } } } }`, 5},
+		"groups": {`{ enrollments { groups(by: [PROVIDER, PLATFORM], first: 200) { key { provider { name } platform { name } } count } } }`, 3},
+	} {
+		a.queries.Reset()
+		a.query(c.q, map[string]any{"id": one.Participants.Nodes[0].ID}, nil)
+		if got := a.queries.Count(); got != c.want {
+			t.Errorf("%s: ran %d statements, want %d:\n%s", name, got, c.want, strings.Join(a.queries.Queries(), "\n"))
+		}
+	}
 }

@@ -100,6 +100,17 @@ func Register[T any](ctx context.Context, rows []*T, connection bool) {
 	register(&l.ahead, position(fc), objs, connection)
 }
 
+// RegisterUnder records objects found under the field being resolved in ctx, at the position of
+// its subfield sub: for example the keys of a list of groups, under "key".
+func RegisterUnder[T any](ctx context.Context, sub string, objs []*T) {
+	fc := graphql.GetFieldContext(ctx)
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if fc == nil || !ok || len(objs) == 0 {
+		return
+	}
+	register(&l.ahead, position(fc)+"."+sub, Each(objs), false)
+}
+
 func register(a *lookahead, here string, objs []any, connection bool) {
 	if connection {
 		a.add(here+".nodes", objs)
@@ -243,4 +254,20 @@ func PerPosition[T any](ctx context.Context, name string, f func() T) T {
 	a.memo[key] = out
 	a.mu.Unlock()
 	return out
+}
+
+// Root loads key for a root field without a batch window: a root lookup has no siblings to wait
+// for. It primes the loader and registers the value at the field's position, so that the
+// relations below it are fetched at once too. A missing or hidden row is nil.
+func Root[V any](ctx context.Context, l *Loader[int64, *V], key int64) (*V, error) {
+	got, err := l.fetch(ctx, []int64{key})
+	if err != nil {
+		return nil, err
+	}
+	v := got[key]
+	l.Prime(key, v)
+	if v != nil {
+		Register(ctx, []*V{v}, false)
+	}
+	return v, nil
 }
