@@ -21,7 +21,7 @@ type pplLapsed struct {
 }
 
 // RevokeLapsedParticipants revokes the ACTIVE participants whose first purchase deadline passed
-// before in.AsOf (now when omitted) and who never purchased a training: each becomes REVOKED, their
+// before in.AsOf (now when omitted; a future asOf is refused) and who never purchased a training: each becomes REVOKED, their
 // balance is forfeited (a FORFEIT ledger row brings it to 0), their NIK is blacklisted
 // (PURCHASE_DEADLINE_MISSED) so that they cannot join later waves, and their unpaid incentives
 // (PENDING, SCHEDULED, FAILED) are CANCELLED. ADMIN only; others get EFORBIDDEN
@@ -37,6 +37,10 @@ func RevokeLapsedParticipants(ctx context.Context, bdb *bun.DB, actor Actor, in 
 	}
 	asOf := time.Now()
 	if in.AsOf != nil {
+		if in.AsOf.After(asOf) {
+			r := Refuse(UserErrorCodeInvalidInput, "asOf", "asOf must not be in the future: deadlines that have not passed yet cannot lapse")
+			return &RevokeLapsedParticipantsPayload{UserErrors: r.Errors}, nil
+		}
 		asOf = *in.AsOf
 	}
 	total := 0

@@ -1142,10 +1142,30 @@ func TestRevokeLapsedParticipants(t *testing.T) {
 		}
 	})
 
-	asOf := time.Now().Add(16 * 24 * time.Hour).Format(time.RFC3339)
+	// Time passes: the new participants' first purchase deadline is behind them (asOf cannot be
+	// in the future).
+	if _, err := a.db.NewRaw(`UPDATE participants SET purchase_deadline = purchase_deadline - interval '16 days'
+		WHERE wave_id = (SELECT id FROM waves WHERE number = ?)`, number).Exec(t0); err != nil {
+		t.Fatal(err)
+	}
+	asOf := time.Now().Format(time.RFC3339)
 	want := a.count(`SELECT count(*) FROM participants p WHERE status = 'ACTIVE' AND purchase_deadline < ?
 		AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.participant_id = p.id)`, asOf)
 	revokedBefore := a.count(`SELECT count(*) FROM participants WHERE status = 'REVOKED'`)
+
+	t.Run("FutureAsOf", func(t *testing.T) {
+		var data struct {
+			RevokeLapsedParticipants pplPayload `json:"revokeLapsedParticipants"`
+		}
+		a.query(pplRevokeQ, map[string]any{"asOf": time.Now().Add(time.Hour).Format(time.RFC3339)}, &data)
+		p := data.RevokeLapsedParticipants
+		if p.RevokedCount != 0 || len(p.UserErrors) != 1 || p.UserErrors[0].Code != "INVALID_INPUT" {
+			t.Fatalf("a future asOf: %+v, want one INVALID_INPUT user error and nothing revoked", p)
+		}
+		if n := a.count(`SELECT count(*) FROM participants WHERE status = 'REVOKED'`); n != revokedBefore {
+			t.Fatalf("a refused revocation revoked %d participants", n-revokedBefore)
+		}
+	})
 
 	t.Run("OK", func(t *testing.T) {
 		p := pplMustOK(t, a, pplRevokeQ, map[string]any{"asOf": asOf})
@@ -1221,7 +1241,13 @@ func TestRevokeLapsedParticipantsConcurrently(t *testing.T) {
 		pplJoin(t, a, pplRegister(t, a, f.person("53", "")), number)
 	}
 	pplDraw(t, a, number, "9")
-	asOf := time.Now().Add(16 * 24 * time.Hour).Format(time.RFC3339)
+	// Time passes: the new participants' first purchase deadline is behind them (asOf cannot be
+	// in the future).
+	if _, err := a.db.NewRaw(`UPDATE participants SET purchase_deadline = purchase_deadline - interval '16 days'
+		WHERE wave_id = (SELECT id FROM waves WHERE number = ?)`, number).Exec(t0); err != nil {
+		t.Fatal(err)
+	}
+	asOf := time.Now().Format(time.RFC3339)
 	want := a.count(`SELECT count(*) FROM participants p WHERE status = 'ACTIVE' AND purchase_deadline < ?
 		AND NOT EXISTS (SELECT 1 FROM enrollments e WHERE e.participant_id = p.id)`, asOf)
 	forfeitsBefore := a.count(`SELECT count(*) FROM balance_ledger WHERE kind = 'FORFEIT'`)

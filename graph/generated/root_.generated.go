@@ -5415,7 +5415,10 @@ type CompleteSurveyPayload {
 
 "When to revoke."
 input RevokeLapsedParticipantsInput {
-  "Revoke those whose first purchase deadline passed before this instant; now when omitted."
+  """
+  Revoke those whose first purchase deadline passed before this instant; now when omitted. An
+  instant in the future is refused (INVALID_INPUT): a deadline that has not passed cannot lapse.
+  """
   asOf: Time
 }
 
