@@ -30,17 +30,23 @@ const (
 )
 
 // dimension is one way to group a table: an SQL expression over the table's alias, a join it
-// needs, and how its value lands in the typed key K.
+// needs, and how its value lands in the typed key K. rollCols are the rollup key columns the
+// expression reads (nil when no rollup can group by it), and rollExpr the expression over a
+// rollup when it differs from expr (see rollup.go).
 type dimension[K any] struct {
-	expr string
-	join string // a LEFT JOIN clause the expression needs, or ""
-	set  func(k *K, v any)
+	expr     string
+	join     string // a LEFT JOIN clause the expression needs, or ""
+	set      func(k *K, v any)
+	rollCols []string
+	rollExpr string
 }
 
-// measure is an aggregate expression over the group's rows.
+// measure is an aggregate expression over the group's rows, and the same measure over a rollup's
+// rows (sums of their n and amount).
 type measure struct {
 	name string // the column alias and the GroupOrderField
 	expr string
+	roll string
 }
 
 // groupSpec describes how a table's filtered set aggregates.

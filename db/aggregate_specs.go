@@ -30,18 +30,34 @@ const incentiveDate = "coalesce(i.paid_at, i.due_on::timestamptz)"
 
 var incentiveGroups = &groupSpec[IncentiveGroupKey]{
 	dims: map[string]dimension[IncentiveGroupKey]{
-		"KIND":     {expr: "i.kind", set: func(k *IncentiveGroupKey, v any) { k.Kind = ptr(IncentiveKind(asString(v))) }},
-		"STATUS":   {expr: "i.status", set: func(k *IncentiveGroupKey, v any) { k.Status = ptr(IncentiveStatus(asString(v))) }},
-		"CHANNEL":  {expr: "i.channel", set: func(k *IncentiveGroupKey, v any) { k.Channel = ptr(PayoutChannel(asString(v))) }},
-		"PROVINCE": {expr: "i.province_code", set: func(k *IncentiveGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
-		"WAVE":     {expr: "i.wave_id", set: func(k *IncentiveGroupKey, v any) { k.WaveID = ptr(asInt64(v)) }},
-		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = i.wave_id",
+		"KIND": {expr: "i.kind", rollCols: cols("kind"),
+			set: func(k *IncentiveGroupKey, v any) { k.Kind = ptr(IncentiveKind(asString(v))) }},
+		"STATUS": {expr: "i.status", rollCols: cols("status"),
+			set: func(k *IncentiveGroupKey, v any) { k.Status = ptr(IncentiveStatus(asString(v))) }},
+		"CHANNEL": {expr: "i.channel", rollCols: cols("channel"),
+			set: func(k *IncentiveGroupKey, v any) { k.Channel = ptr(PayoutChannel(asString(v))) }},
+		"PROVINCE": {expr: "i.province_code", rollCols: cols("province_code"),
+			set: func(k *IncentiveGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
+		"WAVE": {expr: "i.wave_id", rollCols: cols("wave_id"),
+			set: func(k *IncentiveGroupKey, v any) { k.WaveID = ptr(asInt64(v)) }},
+		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = i.wave_id", rollCols: cols("wave_id"),
 			set: func(k *IncentiveGroupKey, v any) { k.Scheme = ptr(SchemeCode(asString(v))) }},
-		"MONTH": {expr: monthExpr(incentiveDate), set: func(k *IncentiveGroupKey, v any) { k.Month = ptr(asString(v)) }},
-		"YEAR":  {expr: "extract(year FROM " + incentiveDate + ")::int", set: func(k *IncentiveGroupKey, v any) { k.Year = ptr(int(asInt64(v))) }},
+		"MONTH": {expr: monthExpr(incentiveDate), rollCols: cols("paid_month", "due_month"), rollExpr: monthExpr(incentiveMonth),
+			set: func(k *IncentiveGroupKey, v any) { k.Month = ptr(asString(v)) }},
+		"YEAR": {expr: "extract(year FROM " + incentiveDate + ")::int", rollCols: cols("paid_month", "due_month"),
+			rollExpr: "extract(year FROM " + incentiveMonth + ")::int",
+			set:      func(k *IncentiveGroupKey, v any) { k.Year = ptr(int(asInt64(v))) }},
 	},
-	measures: []measure{{"count", "count(*)"}, {"amount", "coalesce(sum(i.amount), 0)"}},
+	measures: []measure{
+		{"count", "count(*)", "sum(i.n)::bigint"},
+		{"amount", "coalesce(sum(i.amount), 0)", "coalesce(sum(i.amount), 0)"},
+	},
 }
+
+// incentiveMonth is the first day of an incentive's natural month in a rollup.
+const incentiveMonth = "coalesce(i.paid_month, i.due_month)::timestamp"
+
+func cols(c ...string) []string { return c }
 
 // GroupIncentives groups the incentives that scope and f select. It fails with EINVALID on bad
 // arguments.
@@ -50,7 +66,13 @@ func GroupIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *Incentive
 	if err != nil {
 		return nil, err
 	}
-	gs, err := incentiveGroups.groups(ctx, base, args)
+	spec := incentiveGroups
+	if r, ok, err := incentiveRollup(ctx, idb, scope, f, args.By); err != nil {
+		return nil, err
+	} else if ok {
+		base, spec = r, incentiveGroups.onRollup()
+	}
+	gs, err := spec.groups(ctx, base, args)
 	if err != nil {
 		return nil, err
 	}
@@ -110,6 +132,12 @@ func TotalIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *Incentive
 	if err != nil {
 		return 0, 0, err
 	}
+	if r, ok, err := incentiveRollup(ctx, idb, scope, f, nil); err != nil || ok {
+		if err != nil {
+			return 0, 0, err
+		}
+		return rollupTotals(ctx, r, "i")
+	}
 	return countAndSum(ctx, base, "i.amount")
 }
 
@@ -118,6 +146,12 @@ func SumIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *IncentiveFi
 	base, err := incentives.base(idb.NewSelect().Model((*Incentive)(nil)), scope, f)
 	if err != nil {
 		return 0, err
+	}
+	if r, ok, err := incentiveRollup(ctx, idb, scope, f, nil); err != nil || ok {
+		if err != nil {
+			return 0, err
+		}
+		return total(ctx, r, "sum(i.amount)")
 	}
 	return total(ctx, base, "sum(i.amount)")
 }
@@ -145,21 +179,27 @@ type EnrollmentGroup struct {
 
 var enrollmentGroups = &groupSpec[EnrollmentGroupKey]{
 	dims: map[string]dimension[EnrollmentGroupKey]{
-		"CATEGORY": {expr: "gc.category", join: "LEFT JOIN courses AS gc ON gc.id = e.course_id",
+		"CATEGORY": {expr: "gc.category", join: "LEFT JOIN courses AS gc ON gc.id = e.course_id", rollCols: cols("course_id"),
 			set: func(k *EnrollmentGroupKey, v any) { k.Category = ptr(asString(v)) }},
-		"MODE": {expr: "gc.mode", join: "LEFT JOIN courses AS gc ON gc.id = e.course_id",
+		"MODE": {expr: "gc.mode", join: "LEFT JOIN courses AS gc ON gc.id = e.course_id", rollCols: cols("course_id"),
 			set: func(k *EnrollmentGroupKey, v any) { k.Mode = ptr(DeliveryMode(asString(v))) }},
-		"PROVIDER": {expr: "e.provider_id", set: func(k *EnrollmentGroupKey, v any) { k.ProviderID = ptr(asInt64(v)) }},
-		"PLATFORM": {expr: "e.platform_id", set: func(k *EnrollmentGroupKey, v any) { k.PlatformID = ptr(asInt64(v)) }},
-		"STATUS":   {expr: "e.status", set: func(k *EnrollmentGroupKey, v any) { k.Status = ptr(EnrollmentStatus(asString(v))) }},
-		"PROVINCE": {expr: "e.province_code", set: func(k *EnrollmentGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
-		"MONTH":    {expr: monthExpr("e.purchased_at"), set: func(k *EnrollmentGroupKey, v any) { k.Month = ptr(asString(v)) }},
+		"PROVIDER": {expr: "e.provider_id", rollCols: cols("provider_id"),
+			set: func(k *EnrollmentGroupKey, v any) { k.ProviderID = ptr(asInt64(v)) }},
+		"PLATFORM": {expr: "e.platform_id", rollCols: cols("platform_id"),
+			set: func(k *EnrollmentGroupKey, v any) { k.PlatformID = ptr(asInt64(v)) }},
+		"STATUS": {expr: "e.status", rollCols: cols("status"),
+			set: func(k *EnrollmentGroupKey, v any) { k.Status = ptr(EnrollmentStatus(asString(v))) }},
+		"PROVINCE": {expr: "e.province_code", rollCols: cols("province_code"),
+			set: func(k *EnrollmentGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
+		"MONTH": {expr: monthExpr("e.purchased_at"), rollCols: cols("purchased_month"), rollExpr: monthExpr("e.purchased_month::timestamp"),
+			set: func(k *EnrollmentGroupKey, v any) { k.Month = ptr(asString(v)) }},
 	},
 	measures: []measure{
-		{"count", "count(*)"},
-		{"amount", "coalesce(sum(e.price), 0)"},
-		{"completed_count", "count(*) FILTER (WHERE e.status = 'COMPLETED')"},
-		{"completion_rate", "coalesce(count(*) FILTER (WHERE e.status = 'COMPLETED')::float8 / nullif(count(*) FILTER (WHERE e.status <> 'REFUNDED'), 0), 0)"},
+		{"count", "count(*)", "sum(e.n)::bigint"},
+		{"amount", "coalesce(sum(e.price), 0)", "coalesce(sum(e.amount), 0)"},
+		{"completed_count", "count(*) FILTER (WHERE e.status = 'COMPLETED')", "coalesce(sum(e.n) FILTER (WHERE e.status = 'COMPLETED'), 0)::bigint"},
+		{"completion_rate", "coalesce(count(*) FILTER (WHERE e.status = 'COMPLETED')::float8 / nullif(count(*) FILTER (WHERE e.status <> 'REFUNDED'), 0), 0)",
+			"coalesce((sum(e.n) FILTER (WHERE e.status = 'COMPLETED'))::bigint::float8 / nullif((sum(e.n) FILTER (WHERE e.status <> 'REFUNDED'))::bigint, 0), 0)"},
 	},
 }
 
@@ -169,7 +209,13 @@ func GroupEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *Enrollme
 	if err != nil {
 		return nil, err
 	}
-	gs, err := enrollmentGroups.groups(ctx, base, args)
+	spec := enrollmentGroups
+	if r, ok, err := enrollmentRollup(ctx, idb, scope, f, args.By); err != nil {
+		return nil, err
+	} else if ok {
+		base, spec = r, enrollmentGroups.onRollup()
+	}
+	gs, err := spec.groups(ctx, base, args)
 	if err != nil {
 		return nil, err
 	}
@@ -214,6 +260,12 @@ func TotalEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *Enrollme
 	if err != nil {
 		return 0, 0, err
 	}
+	if r, ok, err := enrollmentRollup(ctx, idb, scope, f, nil); err != nil || ok {
+		if err != nil {
+			return 0, 0, err
+		}
+		return rollupTotals(ctx, r, "e")
+	}
 	return countAndSum(ctx, base, "e.price")
 }
 
@@ -222,6 +274,12 @@ func SumEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *Enrollment
 	base, err := enrollments.base(idb.NewSelect().Model((*Enrollment)(nil)), scope, f)
 	if err != nil {
 		return 0, err
+	}
+	if r, ok, err := enrollmentRollup(ctx, idb, scope, f, nil); err != nil || ok {
+		if err != nil {
+			return 0, err
+		}
+		return total(ctx, r, "sum(e.amount)")
 	}
 	return total(ctx, base, "sum(e.price)")
 }
@@ -255,19 +313,26 @@ const ageBandExpr = `CASE WHEN date_part('year', age(p.birth_date)) < 25 THEN 'A
 
 var participantGroups = &groupSpec[ParticipantGroupKey]{
 	dims: map[string]dimension[ParticipantGroupKey]{
-		"PROVINCE":  {expr: "p.province_code", set: func(k *ParticipantGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
-		"GENDER":    {expr: "p.gender", set: func(k *ParticipantGroupKey, v any) { k.Gender = ptr(Gender(asString(v))) }},
-		"AGE_BAND":  {expr: ageBandExpr, set: func(k *ParticipantGroupKey, v any) { k.AgeBand = ptr(AgeBand(asString(v))) }},
-		"EDUCATION": {expr: "p.education", set: func(k *ParticipantGroupKey, v any) { k.Education = ptr(Education(asString(v))) }},
-		"EMPLOYMENT_STATUS": {expr: "p.employment_status",
+		"PROVINCE": {expr: "p.province_code", rollCols: cols("province_code"),
+			set: func(k *ParticipantGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
+		"GENDER": {expr: "p.gender", rollCols: cols("gender"),
+			set: func(k *ParticipantGroupKey, v any) { k.Gender = ptr(Gender(asString(v))) }},
+		// The age band depends on today's date, which no rollup can keep.
+		"AGE_BAND": {expr: ageBandExpr, set: func(k *ParticipantGroupKey, v any) { k.AgeBand = ptr(AgeBand(asString(v))) }},
+		"EDUCATION": {expr: "p.education", rollCols: cols("education"),
+			set: func(k *ParticipantGroupKey, v any) { k.Education = ptr(Education(asString(v))) }},
+		"EMPLOYMENT_STATUS": {expr: "p.employment_status", rollCols: cols("employment_status"),
 			set: func(k *ParticipantGroupKey, v any) { k.EmploymentStatus = ptr(EmploymentStatus(asString(v))) }},
-		"WAVE": {expr: "p.wave_id", set: func(k *ParticipantGroupKey, v any) { k.WaveID = ptr(asInt64(v)) }},
-		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = p.wave_id",
+		"WAVE": {expr: "p.wave_id", rollCols: cols("wave_id"),
+			set: func(k *ParticipantGroupKey, v any) { k.WaveID = ptr(asInt64(v)) }},
+		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = p.wave_id", rollCols: cols("wave_id"),
 			set: func(k *ParticipantGroupKey, v any) { k.Scheme = ptr(SchemeCode(asString(v))) }},
-		"STATUS":           {expr: "p.status", set: func(k *ParticipantGroupKey, v any) { k.Status = ptr(ParticipantStatus(asString(v))) }},
-		"REGISTERED_MONTH": {expr: monthExpr("p.registered_at"), set: func(k *ParticipantGroupKey, v any) { k.RegisteredMonth = ptr(asString(v)) }},
+		"STATUS": {expr: "p.status", rollCols: cols("status"),
+			set: func(k *ParticipantGroupKey, v any) { k.Status = ptr(ParticipantStatus(asString(v))) }},
+		"REGISTERED_MONTH": {expr: monthExpr("p.registered_at"), rollCols: cols("registered_month"), rollExpr: monthExpr("p.registered_month::timestamp"),
+			set: func(k *ParticipantGroupKey, v any) { k.RegisteredMonth = ptr(asString(v)) }},
 	},
-	measures: []measure{{"count", "count(*)"}},
+	measures: []measure{{"count", "count(*)", "sum(p.n)::bigint"}},
 }
 
 // GroupParticipants groups the participants that scope and f select.
@@ -276,13 +341,36 @@ func GroupParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *Partici
 	if err != nil {
 		return nil, err
 	}
-	gs, err := participantGroups.groups(ctx, base, args)
+	spec := participantGroups
+	if r, ok, err := participantRollup(ctx, idb, scope, f, args.By); err != nil {
+		return nil, err
+	} else if ok {
+		base, spec = r, participantGroups.onRollup()
+	}
+	gs, err := spec.groups(ctx, base, args)
 	if err != nil {
 		return nil, err
 	}
 	return convert(gs, func(g *Group[ParticipantGroupKey]) *ParticipantGroup {
 		return &ParticipantGroup{Key: g.Key, Count: int(g.Measures["count"])}
 	}), nil
+}
+
+// TotalParticipants returns how many participants scope and f select, as CountParticipants does,
+// from a rollup when one answers the filter. It fails with EINVALID on a bad filter.
+func TotalParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *ParticipantFilter) (int, error) {
+	if _, err := participants.base(idb.NewSelect().Model((*Participant)(nil)), scope, f); err != nil {
+		return 0, err
+	}
+	r, ok, err := participantRollup(ctx, idb, scope, f, nil)
+	if err != nil {
+		return 0, err
+	}
+	if !ok {
+		return CountParticipants(ctx, idb, scope, f)
+	}
+	n, err := total(ctx, r, "sum(p.n)")
+	return int(n), err
 }
 
 // CourseGroupKey is the key of a group of courses.
@@ -307,10 +395,10 @@ var courseGroups = &groupSpec[CourseGroupKey]{
 		"PROVIDER": {expr: "c.provider_id", set: func(k *CourseGroupKey, v any) { k.ProviderID = ptr(asInt64(v)) }},
 	},
 	measures: []measure{
-		{"count", "count(*)"},
-		{"average_price", "coalesce(round(avg(c.min_price), 2), 0)"},
-		{"average_rating", "round(avg(c.rating), 2)"},
-		{"rated", "count(c.rating)"},
+		{name: "count", expr: "count(*)"},
+		{name: "average_price", expr: "coalesce(round(avg(c.min_price), 2), 0)"},
+		{name: "average_rating", expr: "round(avg(c.rating), 2)"},
+		{name: "rated", expr: "count(c.rating)"},
 	},
 }
 

@@ -129,6 +129,87 @@ func TestQueryPlans(t *testing.T) {
 	}
 }
 
+// TestDashboardPlans checks that the dashboard's totals and groups over everything read rollups,
+// never participants, enrollments or incentives themselves.
+func TestDashboardPlans(t *testing.T) {
+	bdb := dbtest.MustClone(t, "plans", func(ctx context.Context, bdb *bun.DB) error {
+		if _, err := db.Migrate(ctx, bdb); err != nil {
+			return err
+		}
+		_, err := seed.Run(ctx, bdb, seed.Options{Participants: 30000, Seed: 3, Now: time.Now().Truncate(time.Minute)})
+		return err
+	})
+	ctx := context.Background()
+	scope := db.Unrestricted
+	day := func(s string) *time.Time { d, _ := time.Parse(time.DateOnly, s); return &d }
+	all := 1000
+	paid := []db.IncentiveStatus{db.IncentiveStatusPaid}
+	for _, tc := range []struct {
+		name string
+		run  func() error
+	}{
+		{"d. participants totalCount", func() error { _, err := db.TotalParticipants(ctx, bdb, scope, nil); return err }},
+		{"d. enrollments totals", func() error { _, _, err := db.TotalEnrollments(ctx, bdb, scope, nil); return err }},
+		{"d. incentives totals", func() error { _, _, err := db.TotalIncentives(ctx, bdb, scope, nil); return err }},
+		{"d. paid incentives totals", func() error {
+			_, _, err := db.TotalIncentives(ctx, bdb, scope, &db.IncentiveFilter{Status: paid})
+			return err
+		}},
+		{"e. paid by month and province", func() error {
+			_, err := db.GroupIncentives(ctx, bdb, scope, &db.IncentiveFilter{Status: paid, PaidFrom: day("2021-01-01"), PaidTo: day("2021-12-31")},
+				db.GroupArgs{By: []string{"MONTH", "PROVINCE"}, First: &all})
+			return err
+		}},
+		{"f. completion by category", func() error {
+			_, err := db.GroupEnrollments(ctx, bdb, scope, nil, db.GroupArgs{By: []string{"CATEGORY"}, First: &all})
+			return err
+		}},
+		{"g. participants by wave and status", func() error {
+			_, err := db.GroupParticipants(ctx, bdb, scope, nil, db.GroupArgs{By: []string{"WAVE", "STATUS"}, First: &all})
+			return err
+		}},
+		{"i. paid training installments of a province", func() error {
+			_, _, err := db.TotalIncentives(ctx, bdb, scope, &db.IncentiveFilter{Status: paid, Kind: []db.IncentiveKind{db.IncentiveKindTraining}, ProvinceCode: []string{"32"}})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			counter := &captured{}
+			bdb.AddQueryHook(counter)
+			err := tc.run()
+			bdb.ResetQueryHooks()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(counter.queries) != 1 {
+				t.Fatalf("ran %d statements, want 1", len(counter.queries))
+			}
+			var raw string
+			if err := bdb.NewRaw("EXPLAIN (FORMAT JSON) "+counter.queries[0]).Scan(ctx, &raw); err != nil {
+				t.Fatalf("explain: %v", err)
+			}
+			var plan []struct {
+				Plan planNode `json:"Plan"`
+			}
+			if err := json.Unmarshal([]byte(raw), &plan); err != nil {
+				t.Fatal(err)
+			}
+			var big []string
+			rollup := false
+			plan[0].Plan.walk(func(n planNode) {
+				if bigTables[n.Relation] {
+					big = append(big, n.Relation)
+				}
+				rollup = rollup || strings.HasSuffix(n.Relation, "_rollup")
+			})
+			if len(big) > 0 || !rollup {
+				t.Errorf("plan reads %v (a rollup: %v); a dashboard aggregate over everything must read only a rollup (see db/rollup.go):\n%s\n%s",
+					big, rollup, counter.queries[0], raw)
+			}
+		})
+	}
+}
+
 type planNode struct {
 	NodeType string     `json:"Node Type"`
 	Relation string     `json:"Relation Name"`

@@ -57,6 +57,13 @@ func (a *api) as(role db.Role, subject string) *api {
 func mustAPI(t testing.TB) *api {
 	t.Helper()
 	bdb := dbtest.MustSeededDB(t)
+	// Whatever a test wrote, concurrently or not, the rollups must still equal their tables.
+	t.Cleanup(func() {
+		drift, err := db.RollupDrift(context.Background(), bdb)
+		if err != nil || len(drift) > 0 {
+			t.Errorf("after this test the rollups differ from their tables (fix the rollup triggers in db/migrations/20261126000007_rollups.tx.up.sql): %v %+v", err, drift)
+		}
+	})
 	counter := dbtest.CountQueries(bdb)
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	verifier, err := auth.NewVerifier(context.Background(), auth.Config{Secret: testSecret})

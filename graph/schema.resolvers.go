@@ -315,7 +315,7 @@ func (r *queryResolver) Wave(ctx context.Context, number int) (*db.Wave, error) 
 }
 
 func (r *queryResolver) Participants(ctx context.Context, first *int, after *string, last *int, before *string, filter *db.ParticipantFilter, orderBy *db.ParticipantOrder) (*model.ParticipantConnection, error) {
-	c, err := rootConnection(ctx, r.DB, db.FindParticipants, db.CountParticipants, filter, orderBy, pageArgs(first, after, last, before))
+	c, err := rootConnection(ctx, r.DB, db.FindParticipants, db.TotalParticipants, filter, orderBy, pageArgs(first, after, last, before))
 	return &model.ParticipantConnection{Connection: c, Filter: filter}, err
 }
 

@@ -164,6 +164,17 @@ func loadTx(ctx context.Context, tx pgx.Tx, opts Options, prog *progress, stats 
 	if err := exec(ctx, tx, "TRUNCATE TABLE "+list+" RESTART IDENTITY CASCADE"); err != nil {
 		return err
 	}
+	// The rollups' triggers would add every copied row to a rollup one statement at a time, through
+	// transition tables as big as the tables; the rollups are rebuilt set-based at the end instead.
+	rollupTriggers, err := rollupTriggers(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, t := range rollupTriggers {
+		if err := exec(ctx, tx, "ALTER TABLE "+t[0]+" DISABLE TRIGGER "+t[1]); err != nil {
+			return err
+		}
+	}
 	bulk := opts.Participants >= bulkThreshold
 	var saved *savedDDL
 	if bulk {
@@ -208,6 +219,19 @@ func loadTx(ctx context.Context, tx pgx.Tx, opts Options, prog *progress, stats 
 			return err
 		}
 	}
+	if len(rollupTriggers) > 0 {
+		prog.begin("rebuild rollups", 1)
+		if err := exec(ctx, tx, "SELECT rollup_rebuild()"); err != nil {
+			return err
+		}
+		for _, t := range rollupTriggers {
+			if err := exec(ctx, tx, "ALTER TABLE "+t[0]+" ENABLE TRIGGER "+t[1]); err != nil {
+				return err
+			}
+		}
+		prog.add(1)
+		prog.end(fmt.Sprintf("%d triggers", len(rollupTriggers)))
+	}
 	for _, t := range g.tables() {
 		if !t.id {
 			continue
@@ -232,6 +256,28 @@ func loadTx(ctx context.Context, tx pgx.Tx, opts Options, prog *progress, stats 
 	}
 	stats.AuditEvents = 1
 	return nil
+}
+
+// rollupTriggers returns the triggers that keep the rollups exact, as (table, trigger) pairs quoted
+// for SQL; none on a schema before the rollups' migration.
+func rollupTriggers(ctx context.Context, tx pgx.Tx) ([][2]string, error) {
+	rows, err := tx.Query(ctx, `SELECT quote_ident(c.relname), quote_ident(t.tgname) FROM pg_trigger t
+		JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_proc f ON f.oid = t.tgfoid
+		WHERE c.relnamespace = current_schema()::regnamespace AND NOT t.tgisinternal AND f.proname LIKE '%\_rollup\_apply'
+		ORDER BY 1, 2`)
+	if err != nil {
+		return nil, fmt.Errorf("seed: list rollup triggers: %w", err)
+	}
+	defer rows.Close()
+	var out [][2]string
+	for rows.Next() {
+		var t [2]string
+		if err := rows.Scan(&t[0], &t[1]); err != nil {
+			return nil, fmt.Errorf("seed: list rollup triggers: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
 
 func readSchemes(ctx context.Context, tx pgx.Tx) ([]*scheme, error) {
