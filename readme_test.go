@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -118,3 +119,64 @@ func TestReadmeWalkthrough(t *testing.T) {
 }
 
 func t0() context.Context { return context.Background() }
+
+// TestReadmeDashboards runs the README's dashboard queries as an ANALYST, as written, and checks
+// that every total and every list of groups or rows in their answers is non-empty.
+func TestReadmeDashboards(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(readme)
+	start, end := strings.Index(text, "## Dashboard queries"), strings.Index(text, "## Walkthrough")
+	if start < 0 || end < start {
+		t.Fatal("README.md has no dashboard section before the walkthrough")
+	}
+	blocks := regexp.MustCompile("(?s)```graphql\n(.*?)```").FindAllStringSubmatch(text[start:end], -1)
+	if len(blocks) < 3 {
+		t.Fatalf("the dashboard section has %d GraphQL blocks, want at least 3", len(blocks))
+	}
+	bdb := dbtest.MustSeededDB(t)
+	secret := "readme-test-secret-readme-test-secret"
+	cfg, _ := loadConfig(func(k string) string { return map[string]string{"AUTH_SECRET": secret, "RATE_LIMIT": "0"}[k] })
+	verifier, _ := auth.NewVerifier(context.Background(), auth.Config{Secret: []byte(secret)})
+	h := newMux(cfg, bdb, slog.New(slog.NewTextHandler(io.Discard, nil)), verifier, nil)
+	analyst, _ := auth.Mint([]byte(secret), db.RoleAnalyst, "readme-analyst", time.Hour)
+
+	var check func(path string, v any)
+	check = func(path string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, c := range x {
+				check(path+"."+k, c)
+			}
+		case []any:
+			if len(x) == 0 {
+				t.Errorf("%s is empty", path)
+			}
+			for _, c := range x {
+				check(path+"[]", c)
+			}
+		case float64:
+			if strings.HasSuffix(path, "totalCount") && x == 0 {
+				t.Errorf("%s is 0", path)
+			}
+		}
+	}
+	for i, b := range blocks {
+		body, _ := json.Marshal(map[string]any{"query": b[1]})
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+analyst)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var resp struct {
+			Data   map[string]any `json:"data"`
+			Errors []any          `json:"errors"`
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil || len(resp.Errors) > 0 || resp.Data == nil {
+			t.Fatalf("dashboard query %d:\n%s\n= %d %s", i+1, b[1], rec.Code, rec.Body.String())
+		}
+		check(fmt.Sprintf("query %d", i+1), resp.Data)
+	}
+}
