@@ -61,9 +61,6 @@ func Open(ctx context.Context, dsn string, opts Options) (*bun.DB, error) {
 	cfg.RuntimeParams["timezone"] = "Asia/Jakarta"
 	cfg.RuntimeParams["statement_timeout"] = fmt.Sprint(timeout.Milliseconds())
 	cfg.RuntimeParams["application_name"] = "prakerja"
-	// bun writes every argument into the SQL text, so statements rarely repeat: preparing and
-	// caching each one (pgx's default) costs a second round trip and fills the cache for nothing.
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 	sqldb := stdlib.OpenDB(*cfg)
 	maxOpen := opts.MaxOpenConns
 	if maxOpen == 0 {
