@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strconv"
@@ -70,6 +71,7 @@ type config struct {
 	RateLimit        int           // RATE_LIMIT: requests per RATE_LIMIT_WINDOW per caller; 0 disables
 	RateLimitWindow  time.Duration // RATE_LIMIT_WINDOW
 	PersistedQueries string        // PERSISTED_QUERIES: allow-list file; when set only those operations run
+	PprofAddr        string        // PPROF_ADDR: when set, Go's profiler (net/http/pprof) listens there
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -148,6 +150,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 		c.Introspection = b
 	}
+	c.PprofAddr = getenv("PPROF_ADDR")
 	if v := getenv("LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", v)
@@ -265,6 +268,21 @@ func serve(ctx context.Context, cfg config, args []string, logger *slog.Logger, 
 	logger.Info("serving", "playground", "http://"+displayAddr(ln.Addr())+"/", "graphql", "http://"+displayAddr(ln.Addr())+"/graphql", "env", cfg.Env)
 	if cfg.Env == "development" && cfg.AuthSecret == "" && cfg.AuthJWKSURL == "" {
 		logger.Info("tokens are signed with the development key kept in the database; mint one with: go run . token --role ADMIN (send it as Authorization: Bearer <token>)")
+	}
+	if cfg.PprofAddr != "" {
+		// The profiler gets its own listener, never the public one: it exposes the server's internals.
+		pln, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			return fmt.Errorf("listen on PPROF_ADDR %s: %w", cfg.PprofAddr, err)
+		}
+		pmux := http.NewServeMux()
+		pmux.HandleFunc("/debug/pprof/", pprof.Index)
+		pmux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		pmux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		psrv := &http.Server{Handler: pmux, ReadHeaderTimeout: 10 * time.Second}
+		go psrv.Serve(pln) //nolint:errcheck // closed with the process
+		defer psrv.Close()
+		logger.Info("profiler listening", "addr", "http://"+displayAddr(pln.Addr())+"/debug/pprof/")
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

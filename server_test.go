@@ -60,10 +60,11 @@ func TestServe(t *testing.T) {
 			conn.Close(context.Background())
 		}
 	})
-	port := freePort(t)
+	port, pprofPort := freePort(t), freePort(t)
 	env := map[string]string{
 		"DATABASE_URL":         dbtest.URLFor(name),
 		"PORT":                 port,
+		"PPROF_ADDR":           "127.0.0.1:" + pprofPort,
 		"DEMO_PARTICIPANTS":    "300",
 		"CORS_ALLOWED_ORIGINS": "http://dashboard.example",
 	}
@@ -88,6 +89,7 @@ func TestServe(t *testing.T) {
 		{"/", 200, "Kartu Prakerja"},
 		{"/metrics", 200, "go_goroutines"},
 		{"/nope", 404, ""},
+		{"/debug/pprof/", 404, ""}, // the profiler is never on the public listener
 	} {
 		resp, err := http.Get(base + c.path)
 		if err != nil {
@@ -98,6 +100,13 @@ func TestServe(t *testing.T) {
 		if resp.StatusCode != c.status || !strings.Contains(string(b), c.body) {
 			t.Errorf("GET %s = %d %.80q, want %d containing %q", c.path, resp.StatusCode, b, c.status, c.body)
 		}
+	}
+
+	// The profiler answers on its own listener.
+	if resp, err := http.Get("http://127.0.0.1:" + pprofPort + "/debug/pprof/"); err != nil || resp.StatusCode != 200 {
+		t.Errorf("GET the profiler on PPROF_ADDR = %v, %v; want 200", resp, err)
+	} else {
+		resp.Body.Close()
 	}
 
 	body := `{"query":"{ courses(first: 1) { totalCount } platforms { name } }"}`
