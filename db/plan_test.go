@@ -92,29 +92,10 @@ func TestQueryPlans(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			counter := &captured{}
-			bdb.AddQueryHook(counter)
-			err := tc.run()
-			bdb.ResetQueryHooks()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(counter.queries) != 1 {
-				t.Fatalf("ran %d statements, want 1", len(counter.queries))
-			}
-			var raw string
-			if err := bdb.NewRaw("EXPLAIN (FORMAT JSON) "+counter.queries[0]).Scan(ctx, &raw); err != nil {
-				t.Fatalf("explain: %v", err)
-			}
-			var plan []struct {
-				Plan planNode `json:"Plan"`
-			}
-			if err := json.Unmarshal([]byte(raw), &plan); err != nil {
-				t.Fatal(err)
-			}
+			plan, shown := explainOne(t, bdb, tc.run)
 			var seq []string
 			indexed := false
-			plan[0].Plan.walk(func(n planNode) {
+			plan.walk(func(n planNode) {
 				if n.NodeType == "Seq Scan" && bigTables[n.Relation] {
 					seq = append(seq, n.Relation)
 				}
@@ -123,7 +104,7 @@ func TestQueryPlans(t *testing.T) {
 				}
 			})
 			if len(seq) > 0 || !indexed {
-				t.Errorf("plan reads %v whole (index used: %v):\n%s\n%s", seq, indexed, counter.queries[0], raw)
+				t.Errorf("plan reads %v whole (index used: %v):\n%s", seq, indexed, shown)
 			}
 		})
 	}
@@ -174,40 +155,48 @@ func TestDashboardPlans(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			counter := &captured{}
-			bdb.AddQueryHook(counter)
-			err := tc.run()
-			bdb.ResetQueryHooks()
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(counter.queries) != 1 {
-				t.Fatalf("ran %d statements, want 1", len(counter.queries))
-			}
-			var raw string
-			if err := bdb.NewRaw("EXPLAIN (FORMAT JSON) "+counter.queries[0]).Scan(ctx, &raw); err != nil {
-				t.Fatalf("explain: %v", err)
-			}
-			var plan []struct {
-				Plan planNode `json:"Plan"`
-			}
-			if err := json.Unmarshal([]byte(raw), &plan); err != nil {
-				t.Fatal(err)
-			}
+			plan, shown := explainOne(t, bdb, tc.run)
 			var big []string
 			rollup := false
-			plan[0].Plan.walk(func(n planNode) {
+			plan.walk(func(n planNode) {
 				if bigTables[n.Relation] {
 					big = append(big, n.Relation)
 				}
 				rollup = rollup || strings.HasSuffix(n.Relation, "_rollup")
 			})
 			if len(big) > 0 || !rollup {
-				t.Errorf("plan reads %v (a rollup: %v); a dashboard aggregate over everything must read only a rollup (see db/rollup.go):\n%s\n%s",
-					big, rollup, counter.queries[0], raw)
+				t.Errorf("plan reads %v (a rollup: %v); a dashboard aggregate over everything must read only a rollup (see db/rollup.go):\n%s",
+					big, rollup, shown)
 			}
 		})
 	}
+}
+
+// explainOne runs run, which must send exactly one statement, and returns that statement's plan,
+// and the statement with its plan as text for a failure message.
+func explainOne(t *testing.T, bdb *bun.DB, run func() error) (planNode, string) {
+	t.Helper()
+	counter := &captured{}
+	bdb.AddQueryHook(counter)
+	err := run()
+	bdb.ResetQueryHooks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(counter.queries) != 1 {
+		t.Fatalf("ran %d statements, want 1", len(counter.queries))
+	}
+	var raw string
+	if err := bdb.NewRaw("EXPLAIN (FORMAT JSON) "+counter.queries[0]).Scan(context.Background(), &raw); err != nil {
+		t.Fatalf("explain: %v", err)
+	}
+	var plan []struct {
+		Plan planNode `json:"Plan"`
+	}
+	if err := json.Unmarshal([]byte(raw), &plan); err != nil {
+		t.Fatal(err)
+	}
+	return plan[0].Plan, counter.queries[0] + "\n" + raw
 }
 
 type planNode struct {
