@@ -3,6 +3,8 @@ package graph_test
 import (
 	"strings"
 	"testing"
+
+	"prakerja/db"
 )
 
 // TestStatementCount checks that a deep page runs a fixed number of SQL statements, whatever the
@@ -203,5 +205,31 @@ func TestLookaheadBatching(t *testing.T) {
 		if got := a.queries.Count(); got != c.want {
 			t.Errorf("%s: ran %d statements, want %d:\n%s", name, got, c.want, strings.Join(a.queries.Queries(), "\n"))
 		}
+	}
+}
+
+// TestLookaheadMixedTypes checks that objects of different types at one position (a list of
+// nodes) each get their own field's arguments: a participant's first enrollment and a course's
+// first three.
+func TestLookaheadMixedTypes(t *testing.T) {
+	a := mustAPI(t).withLoaderWait(0)
+	var participant, course int64
+	if err := a.db.NewRaw(`SELECT participant_id FROM enrollments GROUP BY 1 HAVING count(*) >= 2 ORDER BY 1 LIMIT 1`).Scan(t0, &participant); err != nil {
+		t.Fatalf("the seeded data needs a participant with two enrollments: %v", err)
+	}
+	if err := a.db.NewRaw(`SELECT course_id FROM enrollments GROUP BY 1 HAVING count(*) >= 3 ORDER BY 1 LIMIT 1`).Scan(t0, &course); err != nil {
+		t.Fatalf("the seeded data needs a course with three enrollments: %v", err)
+	}
+	var got struct {
+		Nodes []struct {
+			Enrollments struct{ Nodes []struct{ ID string } } `json:"enrollments"`
+		} `json:"nodes"`
+	}
+	a.query(`query($ids: [ID!]!) { nodes(ids: $ids) {
+		... on Participant { enrollments(first: 1) { nodes { id } } }
+		... on Course { enrollments(first: 3) { nodes { id } } } } }`,
+		map[string]any{"ids": []string{gid(db.TypeParticipant, participant), gid(db.TypeCourse, course)}}, &got)
+	if len(got.Nodes) != 2 || len(got.Nodes[0].Enrollments.Nodes) != 1 || len(got.Nodes[1].Enrollments.Nodes) != 3 {
+		t.Fatalf("got %+v, want the participant's first enrollment and the course's first three", got.Nodes)
 	}
 }

@@ -132,7 +132,9 @@ func Related[P any, K comparable, V any](ctx context.Context, l *Loader[K, V], k
 			a := &ls.ahead
 			parent := position(fc.Parent)
 			here := parent + "." + fc.Field.Alias
-			a.once(here, func() { prefetch(ctx, a, l, a.at(parent), here, keyOf, expand, connection) })
+			// Objects of different types can share a position (in a list of nodes), each type's
+			// field with its own arguments: a batch is per position and parent type.
+			a.once(here+"@"+fc.Object, func() { prefetch(ctx, a, l, a.at(parent), here, keyOf, expand, connection) })
 		}
 	}
 	return l.Load(ctx, key)
@@ -230,7 +232,7 @@ func Some(id *int64) (int64, bool) {
 }
 
 // PerPosition returns what f computes for the field being resolved in ctx, computed once per
-// position and name in the operation: for what is the same for every object of a list, such as a
+// position, parent type and name in the operation: for what is the same for every object of a list, such as a
 // nested connection's arguments and selection.
 func PerPosition[T any](ctx context.Context, name string, f func() T) T {
 	fc := graphql.GetFieldContext(ctx)
@@ -239,7 +241,7 @@ func PerPosition[T any](ctx context.Context, name string, f func() T) T {
 		return f()
 	}
 	a := &ls.ahead
-	key := position(fc) + "#" + name
+	key := position(fc) + "@" + fc.Object + "#" + name // per parent type, as in Related
 	a.mu.Lock()
 	v, found := a.memo[key]
 	a.mu.Unlock()
