@@ -145,6 +145,10 @@ func cmdReport(args []string) error {
 			if !r.Verified {
 				errs += " (verify failed)"
 			}
+			if r.Requests == 0 {
+				w("| %s | %s | none finished in %.0f s | — | — | — | — | — | %s | %s |\n", q.Name, s.name, r.DurationS, sql, errs)
+				continue
+			}
 			w("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", q.Name, s.name, f1(r.RPS), f2(r.P50ms), f2(r.P99ms),
 				f0(perCPU(r)), f2(msPer(r.ServerCPUs, r.Requests)), f2(msPer(r.PGCPUs, r.Requests)), sql, errs)
 		}
@@ -163,6 +167,14 @@ func cmdReport(args []string) error {
 		line := fmt.Sprintf("%-30s %10s %10s %10s", q.Name, f1(o.RPS), f1(rpsOf(o1)), f1(rpsOf(g)))
 		if g == nil {
 			summary = append(summary, line)
+			continue
+		}
+		if g.Requests == 0 {
+			// PostGraphile finished nothing in its run: fewer than one request per run, so ours
+			// is ahead by at least its own requests in that time.
+			w("| %s | > %.0f× | > %.0f× | — | — | — (PostGraphile finished no request in %.0f s) |\n", q.Label,
+				o.RPS*g.DurationS, rpsOf(o1)*g.DurationS, g.DurationS)
+			summary = append(summary, line+fmt.Sprintf(" %8s", "none"))
 			continue
 		}
 		w("| %s | %s | %s | %s | %s | %s |\n", q.Label, ratio(o.RPS, g.RPS), ratio(rpsOf(o1), g.RPS), ratio(perCPU(o), perCPU(g)),
