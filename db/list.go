@@ -31,29 +31,34 @@ type PageArgs struct {
 	SkipRows bool `json:",omitempty"`
 }
 
-// Page is one page of a connection: its rows in order, one cursor per row, and whether more rows
-// lie beyond either end.
+// Page is one page of a connection: its rows in order, a cursor for each row, and whether more
+// rows lie beyond either end. Cursors are encoded when asked for: most pages show only the last.
 type Page[T any] struct {
 	Rows            []*T
-	Cursors         []string
 	HasNextPage     bool
 	HasPreviousPage bool
+	cursor          func(*T) string
 }
+
+// Cursor returns the cursor of row i.
+func (p *Page[T]) Cursor(i int) string { return p.cursor(p.Rows[i]) }
 
 // StartCursor is the cursor of the first row, or nil on an empty page.
 func (p *Page[T]) StartCursor() *string {
-	if len(p.Cursors) == 0 {
+	if len(p.Rows) == 0 {
 		return nil
 	}
-	return &p.Cursors[0]
+	c := p.Cursor(0)
+	return &c
 }
 
 // EndCursor is the cursor of the last row, or nil on an empty page.
 func (p *Page[T]) EndCursor() *string {
-	if len(p.Cursors) == 0 {
+	if len(p.Rows) == 0 {
 		return nil
 	}
-	return &p.Cursors[len(p.Cursors)-1]
+	c := p.Cursor(len(p.Rows) - 1)
+	return &c
 }
 
 // valueKind says how a sort key travels in a cursor and is cast back in SQL.
@@ -296,10 +301,7 @@ func (s *listSpec[T, F]) finish(rows []*T, order string, key sortKey[T], p *page
 		page.HasPreviousPage = p.after != nil
 	}
 	page.Rows = rows
-	page.Cursors = make([]string, len(rows))
-	for i, r := range rows {
-		page.Cursors[i] = s.encodeCursor(order, key, r)
-	}
+	page.cursor = func(r *T) string { return s.encodeCursor(order, key, r) }
 	return page
 }
 

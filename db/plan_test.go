@@ -46,7 +46,7 @@ func TestQueryPlans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	after := cursorPage.Cursors[len(cursorPage.Cursors)-1]
+	after := *cursorPage.EndCursor()
 	for _, tc := range []struct {
 		name string
 		run  func() error

@@ -54,7 +54,7 @@ func (c *Connection[T]) TotalCount(ctx context.Context) (int, error) { return c.
 func edges[T any, E any](c *Connection[T], edge func(cursor string, node *T) E) []E {
 	out := make([]E, len(c.page.Rows))
 	for i, r := range c.page.Rows {
-		out[i] = edge(c.page.Cursors[i], r)
+		out[i] = edge(c.page.Cursor(i), r)
 	}
 	return out
 }
