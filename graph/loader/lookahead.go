@@ -17,11 +17,15 @@ import (
 // first resolver of a field under that position fetches the field for all of them in one batch,
 // primes the loader, and registers the results at the field's own position. The other resolvers
 // of the field find their values in the loader's cache. A level costs one statement and no wait,
-// whatever the load. Objects that no list registered (a lookup by id, a mutation's payload) use the
-// loader's window as before.
+// whatever the load. Root lookups by id fetch at once and register their object (Root). Objects
+// that nothing registered (node and nodes lookups, a mutation's payload) use the loader's window as
+// before. (gqlgen's batch resolvers group the siblings of one list only, such as the courses of one
+// participant's enrollments, not a whole level across lists.)
 //
-// A position names one field with one set of arguments: GraphQL validation refuses two fields with
-// the same response name and different arguments at one place.
+// For one parent type, a position names one field with one set of arguments: GraphQL validation
+// refuses two fields with the same response name and different arguments at one place. Objects of
+// different types can share a position (a list of nodes), so batches and memos are kept per
+// position and parent type.
 
 // lookahead is the registry of one operation: the objects at each position, and the batches run.
 type lookahead struct {
