@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 )
 
@@ -36,21 +35,12 @@ func cmdLatency(args []string) error {
 	minN := fs.Int("min", 10, "at least this many timed requests")
 	maxN := fs.Int("max", 300, "at most this many timed requests")
 	fs.Parse(args)
-	var p prepared
-	if err := readJSON(filepath.Join(*dir, "prepare.json"), &p); err != nil {
+	selected, err := selectedQueries(*dir, *queries)
+	if err != nil {
 		return err
 	}
-	want := map[string]bool{}
-	for _, q := range strings.Split(*queries, ",") {
-		if q = strings.TrimSpace(q); q != "" {
-			want[q] = true
-		}
-	}
 	t := target{Name: *kind, URL: *url, Token: *token}
-	for _, q := range p.Queries {
-		if len(want) > 0 && !want[q.Name] {
-			continue
-		}
+	for _, q := range selected {
 		bodyPath, ok := q.Bodies[*kind]
 		if !ok {
 			continue

@@ -92,21 +92,12 @@ func cmdLoad(args []string) error {
 	if *dir == "" || *server == "" || *kind == "" || *url == "" || *pid == 0 {
 		return fmt.Errorf("load needs -dir, -server, -target, -url and -pid")
 	}
-	var p prepared
-	if err := readJSON(filepath.Join(*dir, "prepare.json"), &p); err != nil {
+	selected, err := selectedQueries(*dir, *queries)
+	if err != nil {
 		return err
 	}
-	want := map[string]bool{}
-	for _, q := range strings.Split(*queries, ",") {
-		if q = strings.TrimSpace(q); q != "" {
-			want[q] = true
-		}
-	}
 	t := target{Name: *kind, URL: *url, Token: *token}
-	for _, q := range p.Queries {
-		if len(want) > 0 && !want[q.Name] {
-			continue
-		}
+	for _, q := range selected {
 		script, ok := q.Scripts[*kind]
 		if !ok {
 			continue

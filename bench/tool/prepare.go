@@ -33,6 +33,28 @@ type preparedQuery struct {
 	Equivalent *bool             `json:"equivalent,omitempty"`
 }
 
+// selectedQueries reads the mix prepared in dir and keeps the queries named in the comma-separated
+// list only (all of them when it is empty).
+func selectedQueries(dir, only string) ([]preparedQuery, error) {
+	var p prepared
+	if err := readJSON(filepath.Join(dir, "prepare.json"), &p); err != nil {
+		return nil, err
+	}
+	want := map[string]bool{}
+	for _, q := range strings.Split(only, ",") {
+		if q = strings.TrimSpace(q); q != "" {
+			want[q] = true
+		}
+	}
+	var out []preparedQuery
+	for _, q := range p.Queries {
+		if len(want) == 0 || want[q.Name] {
+			out = append(out, q)
+		}
+	}
+	return out, nil
+}
+
 // cmdPrepare writes the request bodies and wrk scripts of the mix into the run directory, after
 // checking once that both servers answer each query with the same facts.
 func cmdPrepare(args []string) error {
