@@ -46,10 +46,21 @@ func selectedQueries(dir, only string) ([]preparedQuery, error) {
 			want[q] = true
 		}
 	}
+	// A query is named in full (b_nested_page) or by its letter (b).
 	var out []preparedQuery
+	matched := map[string]bool{}
+	var names []string
 	for _, q := range p.Queries {
-		if len(want) == 0 || want[q.Name] {
+		letter, _, _ := strings.Cut(q.Name, "_")
+		names = append(names, q.Name)
+		if len(want) == 0 || want[q.Name] || want[letter] {
 			out = append(out, q)
+			matched[q.Name], matched[letter] = true, true
+		}
+	}
+	for q := range want {
+		if !matched[q] {
+			return nil, fmt.Errorf("BENCH_QUERIES names %q, which is not in the mix; use a letter or a full name: %s", q, strings.Join(names, ", "))
 		}
 	}
 	return out, nil
