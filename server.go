@@ -22,6 +22,7 @@ import (
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -72,6 +73,18 @@ type config struct {
 	RateLimitWindow  time.Duration // RATE_LIMIT_WINDOW
 	PersistedQueries string        // PERSISTED_QUERIES: allow-list file; when set only those operations run
 	PprofAddr        string        // PPROF_ADDR: when set, Go's profiler (net/http/pprof) listens there
+	FastPath         bool          // FAST_PATH: on by default; off sends every query through gqlgen's executor
+}
+
+// parseSwitch reads on/off as well as the booleans strconv.ParseBool reads.
+func parseSwitch(v string) (bool, error) {
+	switch strings.ToLower(v) {
+	case "on", "yes":
+		return true, nil
+	case "off", "no":
+		return false, nil
+	}
+	return strconv.ParseBool(v)
 }
 
 func loadConfig(getenv func(string) string) (config, error) {
@@ -97,6 +110,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		return c, fmt.Errorf("APP_ENV must be development or production, got %q", c.Env)
 	}
 	c.Introspection = c.Env == "development"
+	c.FastPath = true
 	for _, o := range strings.Split(getenv("CORS_ALLOWED_ORIGINS"), ",") {
 		if o = strings.TrimSpace(o); o != "" {
 			c.CORSOrigins = append(c.CORSOrigins, o)
@@ -143,12 +157,17 @@ func loadConfig(getenv func(string) string) (config, error) {
 	if c.AuthSecret != "" && len(c.AuthSecret) < 32 {
 		return c, errors.New("AUTH_SECRET must be at least 32 characters")
 	}
-	if v := getenv("INTROSPECTION"); v != "" {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			return c, fmt.Errorf("INTROSPECTION must be true or false, got %q", v)
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"INTROSPECTION", &c.Introspection}, {"FAST_PATH", &c.FastPath}} {
+		if v := getenv(b.name); v != "" {
+			on, err := parseSwitch(v)
+			if err != nil {
+				return c, fmt.Errorf("%s must be on or off (true or false), got %q", b.name, v)
+			}
+			*b.dst = on
 		}
-		c.Introspection = b
 	}
 	c.PprofAddr = getenv("PPROF_ADDR")
 	if v := getenv("LOG_LEVEL"); v != "" {
@@ -370,6 +389,14 @@ func newMux(cfg config, bdb *bun.DB, logger *slog.Logger, verifier *auth.Verifie
 	reg.MustRegister(statements)
 	bdb.AddQueryHook(statementCounter{statements})
 
+	executors := &graph.ExecutorStats{}
+	for name, n := range map[string]*atomic.Int64{"fast": &executors.Fast, "full": &executors.Full} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "prakerja_graphql_operations_total",
+			Help:        "GraphQL operations answered, by executor: fast (the fast path for pages and lists) or full (gqlgen's executor).",
+			ConstLabels: prometheus.Labels{"executor": name},
+		}, func() float64 { return float64(n.Load()) }))
+	}
 	gql := graph.NewHandler(bdb, logger, graph.Options{
 		Introspection:  cfg.Introspection,
 		Suggestions:    cfg.Env == "development",
@@ -378,6 +405,8 @@ func newMux(cfg config, bdb *bun.DB, logger *slog.Logger, verifier *auth.Verifie
 		AllowList:      allow,
 		RateLimit:      guard.RateLimitConfig{Requests: cfg.RateLimit, Window: cfg.RateLimitWindow},
 		AllowedOrigins: cfg.CORSOrigins,
+		NoFastPath:     !cfg.FastPath,
+		Stats:          executors,
 	})
 	gql = withDeadline(cfg.RequestTimeout, gql)
 	gql = guard.BodyLimit(cfg.MaxBodyBytes)(gql)

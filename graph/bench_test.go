@@ -6,6 +6,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+
+	"prakerja/graph"
+	"prakerja/graph/loader"
 )
 
 // BenchmarkNestedPage serves the benchmark's nested page (bench/queries/ours/b_nested_page.graphql)
@@ -13,9 +16,17 @@ import (
 //
 //	go test -run '^$' -bench NestedPage -benchmem ./graph/
 //
-// It reports SQL statements per request; add -cpuprofile to see where the server's time goes.
+// It reports SQL statements per request; add -cpuprofile to see where the server's time goes. The
+// "fast" run takes the fast path (fastpath.go), "full" gqlgen's executor, as with FAST_PATH=off.
 func BenchmarkNestedPage(b *testing.B) {
-	a := mustAPI(b).withLoaderWait(2e6)
+	base := mustAPI(b)
+	b.Run("fast", func(b *testing.B) { nestedPage(b, base.with(graph.Options{LoaderWait: loader.DefaultWait})) })
+	b.Run("full", func(b *testing.B) {
+		nestedPage(b, base.with(graph.Options{LoaderWait: loader.DefaultWait, NoFastPath: true}))
+	})
+}
+
+func nestedPage(b *testing.B, a *api) {
 	const q = `{ participants(first: 50) { pageInfo { hasNextPage endCursor } nodes {
 		id nik fullName gender status balance registeredAt
 		enrollments(first: 10) { nodes { id price status purchasedAt course { id title category mode provider { id name } } } }

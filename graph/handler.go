@@ -46,6 +46,10 @@ type Options struct {
 	AllowList *guard.AllowList
 	// RateLimit bounds requests per caller: per token subject, or per IP when anonymous.
 	RateLimit guard.RateLimitConfig
+	// NoFastPath sends every operation through gqlgen's executor, for comparison (FAST_PATH=off).
+	NoFastPath bool
+	// Stats, when set, counts the operations each executor answers.
+	Stats *ExecutorStats
 	// AllowedOrigins are the browser origins allowed to open a websocket (CORS_ALLOWED_ORIGINS);
 	// same-origin and non-browser clients are always allowed.
 	AllowedOrigins []string
@@ -63,10 +67,9 @@ func NewHandler(bdb *bun.DB, logger *slog.Logger, opts Options) http.Handler {
 		opts.QueryCacheSize = 1000
 	}
 	limits := opts.Limits.withDefaults()
-	srv := handler.New(generated.NewExecutableSchema(generated.Config{
-		Resolvers:  &Resolver{DB: bdb, Logger: logger},
-		Complexity: complexity(),
-	}))
+	resolver := &Resolver{DB: bdb, Logger: logger}
+	es := generated.NewExecutableSchema(generated.Config{Resolvers: resolver, Complexity: complexity()})
+	srv := handler.New(es)
 	// Order matters: the first transport that supports a request serves it. The websocket
 	// transport answers only upgrade requests, so it comes first.
 	srv.AddTransport(transport.Websocket{
@@ -103,6 +106,13 @@ func NewHandler(bdb *bun.DB, logger *slog.Logger, opts Options) http.Handler {
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(loader.With(ctx, loader.New(ctx, bdb, scopeFor(ctx), opts.LoaderWait, ref)))
 	})
+	// Queries that lists and pages are made of skip gqlgen's per-field execution (fastpath.go).
+	if opts.Stats == nil {
+		opts.Stats = &ExecutorStats{}
+	}
+	if !opts.NoFastPath {
+		srv.AroundOperations((&fastPath{r: resolver, es: es, stats: opts.Stats}).around)
+	}
 
 	var h http.Handler = srv
 	if opts.RateLimit.Key == nil {

@@ -52,6 +52,10 @@ func (a *api) as(role db.Role, subject string) *api {
 	return &b
 }
 
+// testLoaderWait is how long the tests' loaders collect keys: long, so that statement counts do not
+// depend on how busy the machine is.
+const testLoaderWait = 25 * time.Millisecond
+
 // mustAPI returns the handler over a fresh seeded database. Loaders wait longer than in production
 // so that statement counts do not depend on how busy the test machine is.
 func mustAPI(t testing.TB) *api {
@@ -70,21 +74,30 @@ func mustAPI(t testing.TB) *api {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := graph.NewHandler(bdb, logger, graph.Options{Introspection: true, LoaderWait: 25 * time.Millisecond, Verifier: verifier})
+	h := graph.NewHandler(bdb, logger, graph.Options{Introspection: true, LoaderWait: testLoaderWait, Verifier: verifier})
 	a := &api{t: t, h: h, c: client.New(h), db: bdb, queries: counter}
 	return a.as(db.RoleAdmin, "pmo-admin")
 }
 
 // withLoaderWait returns the API over the same database with loaders that collect keys for wait.
 func (a *api) withLoaderWait(wait time.Duration) *api {
+	return a.with(graph.Options{LoaderWait: wait})
+}
+
+// with returns the API over the same database through a handler built with opts, plus
+// introspection and the tests' token verifier; loaders wait as in mustAPI unless opts says.
+func (a *api) with(opts graph.Options) *api {
 	a.t.Helper()
+	if opts.LoaderWait == 0 {
+		opts.LoaderWait = testLoaderWait
+	}
 	verifier, err := auth.NewVerifier(context.Background(), auth.Config{Secret: testSecret})
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	opts.Introspection, opts.Verifier = true, verifier
 	b := *a
-	b.h = graph.NewHandler(a.db, logger, graph.Options{Introspection: true, LoaderWait: wait, Verifier: verifier})
+	b.h = graph.NewHandler(a.db, slog.New(slog.NewTextHandler(io.Discard, nil)), opts)
 	b.c = client.New(b.h)
 	return &b
 }

@@ -3,14 +3,23 @@ package graph_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"prakerja/db"
+	"prakerja/graph"
 )
 
 // TestStatementCount checks that a deep page runs a fixed number of SQL statements, whatever the
 // page size: every relation goes through a per-request loader.
 func TestStatementCount(t *testing.T) {
 	a := mustAPI(t)
+	t.Run("full executor", func(t *testing.T) { statementCounts(t, a.with(graph.Options{NoFastPath: true})) })
+	// The page's payments and schemes are not the fast path's: it covers the rest of this test.
+	t.Run("fast path", func(t *testing.T) { statementCounts(t, a) })
+}
+
+func statementCounts(t *testing.T, a *api) {
+	a.t = t
 	const q = `query($n: Int!) {
 		participants(first: $n, filter: {status: [COMPLETED, ACTIVE]}) {
 			nodes {
@@ -131,7 +140,9 @@ func TestNestedAggregateStatementCount(t *testing.T) {
 // split every level into many statements, a deep page still runs one statement per relation, in
 // nodes and in edges, and each parent gets its own rows.
 func TestLookaheadBatching(t *testing.T) {
-	a := mustAPI(t).withLoaderWait(0)
+	// Loaders that wait a nanosecond, and gqlgen's executor for every query (the fast path batches
+	// by construction; TestFastPathStatements counts its statements).
+	a := mustAPI(t).with(graph.Options{LoaderWait: time.Nanosecond, NoFastPath: true})
 	a.query(`{ __typename }`, nil, nil)
 	for name, q := range map[string]string{
 		"nodes": `{ participants(first: 40, filter: {status: [COMPLETED, ACTIVE]}) { nodes { ...P } } }
@@ -212,7 +223,7 @@ func TestLookaheadBatching(t *testing.T) {
 // nodes) each get their own field's arguments: a participant's first enrollment and a course's
 // first three.
 func TestLookaheadMixedTypes(t *testing.T) {
-	a := mustAPI(t).withLoaderWait(0)
+	a := mustAPI(t).with(graph.Options{LoaderWait: time.Nanosecond, NoFastPath: true})
 	var participant, course int64
 	if err := a.db.NewRaw(`SELECT participant_id FROM enrollments GROUP BY 1 HAVING count(*) >= 2 ORDER BY 1 LIMIT 1`).Scan(t0, &participant); err != nil {
 		t.Fatalf("the seeded data needs a participant with two enrollments: %v", err)

@@ -77,6 +77,15 @@ type Loader[K comparable, V any] struct {
 	fetch func(ctx context.Context, keys []K) (map[K]V, error)
 }
 
+// FetchAll runs the batch function over keys at once, without the loader's window or cache: for
+// a caller that already knows every key (the fast path). Keys without a row are absent.
+func (l *Loader[K, V]) FetchAll(ctx context.Context, keys []K) (map[K]V, error) {
+	if len(keys) == 0 {
+		return map[K]V{}, nil
+	}
+	return l.fetch(ctx, keys)
+}
+
 func newLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) (map[K]V, error), opt dataloadgen.Option) *Loader[K, V] {
 	return &Loader[K, V]{Loader: dataloadgen.NewMappedLoader(fetch, opt), fetch: fetch}
 }

@@ -48,6 +48,9 @@ func (c *Connection[T]) PageInfo() *PageInfo {
 	}
 }
 
+// Cursor returns the cursor of the page's row i.
+func (c *Connection[T]) Cursor(i int) string { return c.page.Cursor(i) }
+
 // TotalCount counts the filtered set across all pages.
 func (c *Connection[T]) TotalCount(ctx context.Context) (int, error) { return c.count(ctx) }
 

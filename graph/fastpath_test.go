@@ -1,0 +1,206 @@
+package graph_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"prakerja/db"
+	"prakerja/graph"
+	"prakerja/graph/auth"
+)
+
+// executors are the same database served twice: with the fast path, and with gqlgen's executor
+// alone, each counting which executor answered.
+type executors struct {
+	a          *api
+	fast, full http.Handler
+	fastStats  *graph.ExecutorStats
+}
+
+func newExecutors(t *testing.T) *executors {
+	a := mustAPI(t)
+	e := &executors{a: a, fastStats: &graph.ExecutorStats{}}
+	e.fast = a.with(graph.Options{Stats: e.fastStats}).h
+	e.full = a.with(graph.Options{NoFastPath: true}).h
+	return e
+}
+
+// post sends q with vars to h with token and returns the status and the body as sent.
+func post(t *testing.T, h http.Handler, token, q string, vars map[string]any) (int, []byte) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec.Code, rec.Body.Bytes()
+}
+
+// same runs q both ways as the caller of token and requires the same status and the same bytes.
+// It returns whether the fast path answered, and the body.
+func (e *executors) same(t *testing.T, token, q string, vars map[string]any) (bool, []byte) {
+	t.Helper()
+	before := e.fastStats.Fast.Load()
+	fastCode, fastBody := post(t, e.fast, token, q, vars)
+	fast := e.fastStats.Fast.Load() > before
+	fullCode, fullBody := post(t, e.full, token, q, vars)
+	if fastCode != fullCode || !bytes.Equal(fastBody, fullBody) {
+		t.Fatalf("the executors disagree (fast path answered: %v)\nquery: %s\nvariables: %v\nfast %d: %.2000s\nfull %d: %.2000s",
+			fast, q, vars, fastCode, fastBody, fullCode, fullBody)
+	}
+	return fast, fastBody
+}
+
+// TestFastPathMatches runs pages, lists and lookups through the fast path and through gqlgen's
+// executor, as every kind of caller, and requires byte-identical responses: the same rows, masks,
+// IDs, cursors, nulls, aliases and field order. It also checks which executor answered: the
+// covered queries must take the fast path, and anything else must not.
+func TestFastPathMatches(t *testing.T) {
+	e := newExecutors(t)
+	a := e.a
+	var pa, provider, platform int64
+	var nik string
+	if err := a.db.NewRaw(`SELECT e.participant_id, e.provider_id, e.platform_id, p.nik FROM enrollments e
+		JOIN participants p ON p.id = e.participant_id
+		JOIN incentives i ON i.participant_id = e.participant_id ORDER BY e.id LIMIT 1`).Scan(t0, &pa, &provider, &platform, &nik); err != nil {
+		t.Fatal(err)
+	}
+	course := a.ids(`SELECT course_id FROM enrollments WHERE participant_id = ? ORDER BY id LIMIT 1`, pa)[0]
+	callers := map[string]string{"anonymous": ""}
+	for name, c := range map[string]struct {
+		role    db.Role
+		subject string
+	}{
+		"admin":       {db.RoleAdmin, "pmo-admin"},
+		"analyst":     {db.RoleAnalyst, "analyst-1"},
+		"participant": {db.RoleParticipant, gid(db.TypeParticipant, pa)},
+		"provider":    {db.RoleProvider, gid(db.TypeProvider, provider)},
+		"platform":    {db.RolePlatform, gid(db.TypePlatform, platform)},
+	} {
+		tok, err := auth.Mint(testSecret, c.role, c.subject, time.Hour)
+		if err != nil {
+			t.Fatal(err)
+		}
+		callers[name] = tok
+	}
+	vars := map[string]any{"p": gid(db.TypeParticipant, pa), "nik": nik, "c": gid(db.TypeCourse, course),
+		"pr": gid(db.TypeProvider, provider), "yes": true, "no": false}
+
+	covered := []string{
+		// The benchmark's nested page, catalogue, lookup and keyset page.
+		`{ participants(first: 50) { pageInfo { hasNextPage endCursor } nodes {
+			id nik fullName gender status balance registeredAt
+			enrollments(first: 10) { nodes { id price status purchasedAt course { id title category mode provider { id name } } } }
+			incentives(first: 10) { nodes { id kind sequence amount dueOn status paidAt } } } } }`,
+		`{ courses(first: 20, filter: {search: "a", mode: [WEBINAR, SELF_PACED]}, orderBy: {field: PRICE, direction: ASC}) {
+			totalCount nodes { id title category mode minPrice rating durationHours provider { name } } } }`,
+		`query($p: ID!) { participant(id: $p) { id nik kkNumber fullName birthDate age gender email phone education
+			employmentStatus status cardNumber balance registeredAt selectedAt purchaseDeadline balanceExpiresAt revokedAt
+			province { id code name island } wave { id number status opensAt closesAt quota applicantCount selectedCount drawnAt } } }`,
+		`query($nik: String!) { participant(nik: $nik) { id fullName enrollments { totalCount } } }`,
+		// Edges, cursors, every pageInfo field, __typename, aliases, fragments and @skip/@include.
+		`query($yes: Boolean!, $no: Boolean!) { __typename list: participants(first: 7, orderBy: {field: REGISTERED_AT, direction: DESC}) {
+			__typename totalCount pageInfo { __typename hasNextPage hasPreviousPage startCursor endCursor }
+			edges { __typename cursor node { __typename ...P name: fullName nik @include(if: $yes) email @skip(if: $yes) phone @include(if: $no) } }
+			nodes { id ... on Participant { status } } } }
+			fragment P on Participant { id status fullName }`,
+		// Nested connections with arguments, counts and to-one relations at every depth.
+		`query($pr: ID!) { provider(id: $pr) { id name kind nib createdAt province { code }
+			courses(first: 3, orderBy: {field: TITLE, direction: ASC}) { totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+				edges { cursor node { id title enrollments(last: 2) { totalCount nodes { id orderId participant { id nik fullName email } platform { id code name website joinedOn } } } } } }
+			enrollments(first: 5, filter: {status: [COMPLETED, PAID, IN_PROGRESS]}) { totalCount nodes { id status startedAt completedAt refundedAt provider { id } } } } }`,
+		`query($c: ID!) { course(id: $c) { id description reviewCount enrollmentCount createdAt rating
+			enrollments(first: 4, orderBy: {field: PURCHASED_AT, direction: DESC}) { edges { cursor node { purchasedAt price participant { nik } } } } } }`,
+		`{ enrollments(first: 15, filter: {status: [COMPLETED]}) { totalCount pageInfo { endCursor } nodes { id price course { title } } }
+		   incentives(first: 15, orderBy: {field: DUE_ON, direction: ASC}) { totalCount nodes { id kind amount dueOn status channel paidAt surveyCompletedAt participant { id nik } } } }`,
+		`{ providers(first: 5) { nodes { id name courses(first: 2) { nodes { title provider { name } } } } } }`,
+		`{ participants(last: 3) { pageInfo { hasPreviousPage hasNextPage startCursor } edges { cursor node { id } } } }`,
+		`{ participants(first: 0) { pageInfo { hasNextPage startCursor endCursor } nodes { id } } }`,
+	}
+	full := []string{
+		// Aggregates, uncovered fields, introspection and errors take gqlgen's executor.
+		`{ participants(first: 2) { totalCount groups(by: [STATUS]) { key { status } count } } }`,
+		`{ incentives(first: 2) { totalAmount nodes { id } } }`,
+		`{ participants { totalCount } }`,
+		`query($p: ID!) { participant(id: $p) { payoutAccounts { id } } }`,
+		`{ __schema { queryType { name } } }`,
+		`{ participants(first: 2, after: "not-a-cursor") { nodes { id } } }`,
+		`{ participants(first: 1000) { nodes { id } } }`,
+		`query($c: ID!) { participant(id: $c) { id } }`,
+		`{ waves(first: 2) { nodes { id } } }`,
+		`{ viewer { role } }`,
+	}
+	for name, token := range callers {
+		for _, q := range covered {
+			fast, body := e.same(t, token, q, vars)
+			failed := bytes.Contains(body, []byte(`"errors"`))
+			if name == "admin" && failed {
+				t.Errorf("as admin a covered query failed: %.500s\n%s", body, q)
+			}
+			if !fast && !failed {
+				t.Errorf("as %s the fast path did not answer a query it covers:\n%s", name, q)
+			}
+		}
+		for _, q := range full {
+			if fast, _ := e.same(t, token, q, vars); fast {
+				t.Errorf("as %s the fast path answered a query it does not cover:\n%s", name, q)
+			}
+		}
+	}
+
+	// A keyset walk: every page's cursor leads to the same next page both ways.
+	after := ""
+	for page := 0; page < 4; page++ {
+		_, body := e.same(t, callers["analyst"], `query($after: String) { participants(first: 25, after: $after) {
+			pageInfo { hasNextPage endCursor } nodes { id nik } } }`, map[string]any{"after": nilIfEmpty(after)})
+		var r struct {
+			Data struct {
+				Participants struct {
+					PageInfo struct {
+						EndCursor string `json:"endCursor"`
+					} `json:"pageInfo"`
+				} `json:"participants"`
+			} `json:"data"`
+		}
+		if err := json.Unmarshal(body, &r); err != nil || r.Data.Participants.PageInfo.EndCursor == "" {
+			t.Fatalf("page %d: no end cursor (%v): %.300s", page, err, body)
+		}
+		after = r.Data.Participants.PageInfo.EndCursor
+	}
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// TestFastPathStatements checks that the fast path runs one statement per relation and position,
+// whatever the number of rows: the nested page of the benchmark is five statements (the page, the
+// enrollments, their courses, the courses' providers, the incentives).
+func TestFastPathStatements(t *testing.T) {
+	e := newExecutors(t)
+	const q = `{ participants(first: 50) { pageInfo { hasNextPage endCursor } nodes {
+		id nik fullName enrollments(first: 10) { nodes { id course { id title provider { id name } } } }
+		incentives(first: 10) { nodes { id amount } } } } }`
+	post(t, e.fast, e.a.token, q, nil) // the first request reads the reference data (provinces, schemes) once
+	e.a.queries.Reset()
+	if code, body := post(t, e.fast, e.a.token, q, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
+		t.Fatalf("status %d: %.500s", code, body)
+	}
+	if got := e.a.queries.Count(); got != 5 {
+		t.Errorf("the nested page ran %d statements on the fast path, want 5:\n%s", got, strings.Join(e.a.queries.Queries(), "\n"))
+	}
+	if e.fastStats.Fast.Load() != 2 {
+		t.Errorf("the fast path answered %d operations, want 2", e.fastStats.Fast.Load())
+	}
+}
