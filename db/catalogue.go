@@ -117,6 +117,7 @@ var courses = &listSpec[Course, CourseFilter]{
 	parents: map[Parent]func(*Course) int64{
 		ByProvider: func(c *Course) int64 { return c.ProviderID },
 	},
+	cursorColumns: map[string][]string{"RATING": {"review_count", "rating_sum"}},
 	filter: func(q *bun.SelectQuery, f *CourseFilter) (*bun.SelectQuery, error) {
 		if err := nonNegative("minPrice", f.MinPrice); err != nil {
 			return nil, err

@@ -107,6 +107,9 @@ type listSpec[T any, F any] struct {
 	mask func(row *T, scope Scope)
 	// parents maps each column that nested connections group by to its value in a row.
 	parents map[Parent]func(*T) int64
+	// cursorColumns lists, per order, the columns a cursor's value reads that the sort key's
+	// expression does not name (see WithColumns).
+	cursorColumns map[string][]string
 }
 
 // Parent names the foreign key that a nested connection groups rows by.
@@ -255,6 +258,11 @@ func (s *listSpec[T, F]) keyset(q *bun.SelectQuery, key sortKey[T], p *pagePlan)
 }
 
 func (s *listSpec[T, F]) orderBy(key sortKey[T], p *pagePlan) string {
+	return s.orderOn(key.expr, key, p)
+}
+
+// orderOn orders by expr, which holds the value of the sort key, then by the primary key.
+func (s *listSpec[T, F]) orderOn(expr string, key sortKey[T], p *pagePlan) string {
 	dir := "ASC"
 	if p.desc != p.backward {
 		dir = "DESC"
@@ -262,7 +270,7 @@ func (s *listSpec[T, F]) orderBy(key sortKey[T], p *pagePlan) string {
 	if key.expr == s.alias+".id" {
 		return key.expr + " " + dir
 	}
-	return key.expr + " " + dir + ", " + s.alias + ".id " + dir
+	return expr + " " + dir + ", " + s.alias + ".id " + dir
 }
 
 // base returns the scoped, filtered query over the table: the set a connection pages over and
@@ -316,7 +324,8 @@ func (s *listSpec[T, F]) find(ctx context.Context, idb bun.IDB, scope Scope, f *
 		return nil, err
 	}
 	var rows []*T
-	q, err := s.base(idb.NewSelect().Model(&rows), scope, f)
+	cols := readColumns[T](ctx, idb, s.sortColumns(order, key)...)
+	q, err := s.base(idb.NewSelect().Model(&rows).Column(cols...), scope, f)
 	if err != nil {
 		return nil, err
 	}
@@ -349,15 +358,23 @@ func (s *listSpec[T, F]) findPerParent(ctx context.Context, idb bun.IDB, scope S
 		}
 		return out, nil
 	}
-	inner, err := s.base(idb.NewSelect().Model((*T)(nil)), scope, f)
+	// The inner query reads each parent's page; the outer one puts the pages in the parents' order
+	// and each page in the page's order, by the sort key the inner query passes out as sort_key.
+	cols := readColumns[T](ctx, idb, append(s.sortColumns(order, key), parentCol)...)
+	inner, err := s.base(idb.NewSelect().Model((*T)(nil)).Column(cols...), scope, f)
 	if err != nil {
 		return nil, err
 	}
+	outerOrder := s.orderBy(key, p)
+	if key.expr != s.alias+".id" {
+		inner = inner.ColumnExpr(key.expr + " AS sort_key")
+		outerOrder = s.orderOn(s.alias+".sort_key", key, p)
+	}
 	inner = s.keyset(inner.Where(s.alias+"."+parentCol+" = parent.id"), key, p)
 	var rows []*T
-	err = idb.NewSelect().Model(&rows).
+	err = idb.NewSelect().Model(&rows).Column(cols...).
 		ModelTableExpr("unnest(?::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (?) AS "+s.alias, pgdialect.Array(parents), inner).
-		OrderExpr("parent.ord, " + s.orderBy(key, p)).
+		OrderExpr("parent.ord, " + outerOrder).
 		Scan(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list %s per %s: %w", s.name, parentCol, err)
@@ -433,7 +450,8 @@ func (s *listSpec[T, F]) byColumn(ctx context.Context, idb bun.IDB, scope Scope,
 		return out, nil
 	}
 	var rows []*T
-	q := scope.restrict(idb.NewSelect().Model(&rows), s.table, s.alias).Where(s.alias+"."+col+" IN (?)", bun.In(keys))
+	q := scope.restrict(idb.NewSelect().Model(&rows).Column(readColumns[T](ctx, idb, col)...), s.table, s.alias).
+		Where(s.alias+"."+col+" IN (?)", bun.In(keys))
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("find %s by %s: %w", s.name, col, err)
 	}

@@ -1,11 +1,14 @@
 package graph_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"prakerja/db"
 )
 
 type connNode struct {
@@ -400,5 +403,57 @@ func TestNestedConnections(t *testing.T) {
 				t.Fatalf("%s: %d parents with rows, %d with more than a page; the test needs some of each", tc.name, withChildren, withMore)
 			}
 		})
+	}
+}
+
+// TestNestedOrders pages every nested connection in every order and direction, forward and
+// backward, and requires the same rows as the root connection filtered by the parent: a nested
+// page is the root page of its parent's rows.
+func TestNestedOrders(t *testing.T) {
+	a := mustAPI(t)
+	var participant, provider, course int64
+	if err := a.db.NewRaw(`SELECT e.participant_id, e.provider_id, e.course_id FROM enrollments e
+		WHERE e.participant_id IN (SELECT participant_id FROM enrollments GROUP BY 1 HAVING count(*) >= 3)
+		  AND e.participant_id IN (SELECT participant_id FROM incentives GROUP BY 1 HAVING count(*) >= 3)
+		ORDER BY e.id LIMIT 1`).Scan(t0, &participant, &provider, &course); err != nil {
+		t.Fatalf("the seeded data needs a participant with three enrollments and three incentives: %v", err)
+	}
+	cases := []struct {
+		parent, parentID, field, root, filter string
+		orders                                []string
+	}{
+		{"provider", gid(db.TypeProvider, provider), "courses", "courses", "providerId", []string{"ID", "TITLE", "PRICE", "RATING", "ENROLLMENT_COUNT", "CREATED_AT"}},
+		{"participant", gid(db.TypeParticipant, participant), "enrollments", "enrollments", "participantId", []string{"ID", "PURCHASED_AT", "PRICE"}},
+		{"course", gid(db.TypeCourse, course), "enrollments", "enrollments", "courseId", []string{"ID", "PURCHASED_AT", "PRICE"}},
+		{"participant", gid(db.TypeParticipant, participant), "incentives", "incentives", "participantId", []string{"ID", "DUE_ON", "AMOUNT"}},
+	}
+	type page struct {
+		Nodes []struct {
+			ID string `json:"id"`
+		} `json:"nodes"`
+	}
+	for _, c := range cases {
+		for _, order := range c.orders {
+			for _, dir := range []string{"ASC", "DESC"} {
+				for _, window := range []string{"first: 2", "last: 2"} {
+					args := fmt.Sprintf(`%s, orderBy: {field: %s, direction: %s}`, window, order, dir)
+					q := fmt.Sprintf(`query($id: ID!) { nested: %s(id: $id) { %s(%s) { nodes { id } } }
+						root: %s(%s, filter: {%s: $id}) { nodes { id } } }`, c.parent, c.field, args, c.root, args, c.filter)
+					var got map[string]json.RawMessage
+					a.query(q, map[string]any{"id": c.parentID}, &got)
+					var nested map[string]page
+					var root page
+					if err := json.Unmarshal(got["nested"], &nested); err != nil {
+						t.Fatal(err)
+					}
+					if err := json.Unmarshal(got["root"], &root); err != nil {
+						t.Fatal(err)
+					}
+					if len(root.Nodes) == 0 || fmt.Sprint(nested[c.field].Nodes) != fmt.Sprint(root.Nodes) {
+						t.Errorf("%s.%s(%s) = %v, want the root's %v", c.parent, c.field, args, nested[c.field].Nodes, root.Nodes)
+					}
+				}
+			}
+		}
 	}
 }
