@@ -140,7 +140,7 @@ log "single client, warm: one request at a time"
 QUERIES=()
 for f in bench/queries/ours/*.graphql; do
   q=$(basename "$f" .graphql)
-  if [ -z "$ONLY" ] || [[ ",$ONLY," == *",$q,"* ]]; then QUERIES+=("$q"); fi
+  if [ -z "$ONLY" ] || [[ ",$ONLY," == *",$q,"* ]] || [[ ",$ONLY," == *",${q%%_*},"* ]]; then QUERIES+=("$q"); fi
 done
 load_ours() { # load_ours LABEL QUERY
   "$KIT" load -dir "$RUN" -server "$1" -target ours -url "$OURS_URL" -token "$TOKEN" -pid "$OURS_PID" \

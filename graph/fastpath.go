@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync/atomic"
+	"unicode"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -151,16 +153,37 @@ type kind struct {
 	implementors []string
 	leaves       map[string]func(w *bytes.Buffer, obj any)
 	rels         map[string]*relation
+	// cols names the columns a plain field reads when they are not the field's name in snake case
+	// (fullName: full_name); the fetches read only the columns of the selected fields.
+	cols map[string][]string
+}
+
+// columns returns the columns the plain field reads.
+func (k *kind) columns(field string) []string {
+	if c, ok := k.cols[field]; ok {
+		return c
+	}
+	var b strings.Builder
+	for _, r := range field {
+		if unicode.IsUpper(r) {
+			b.WriteByte('_')
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return []string{b.String()}
 }
 
 // relation is a field that leads to other objects. A to-one relation fetches the child of every
 // parent at once; a connection fetches the page (and, when asked, the count) of every parent.
 type relation struct {
 	child    *kind
-	connType string // the connection's type name; empty for a to-one relation
-	one      func(x *fx, parents []any) (map[any]any, error)
-	pages    func(x *fx, parents []any, args map[string]any, rows bool) (map[any]connection, error)
-	counts   func(x *fx, parents []any, args map[string]any) (map[any]int, error)
+	connType string   // the connection's type name; empty for a to-one relation
+	key      []string // the parent's columns the relation follows
+	// one, pages and counts fetch for all parents at once, reading cols of the children.
+	one    func(x *fx, parents []any, cols []string) (map[any]any, error)
+	pages  func(x *fx, parents []any, args map[string]any, rows bool, cols []string) (map[any]connection, error)
+	counts func(x *fx, parents []any, args map[string]any) (map[any]int, error)
 }
 
 // connection is a page of objects of any covered type.
@@ -198,9 +221,9 @@ func pageArgsOf(a map[string]any) db.PageArgs {
 }
 
 // toOne is a required or optional relation to the object that key names, through loader l.
-func toOne[P any, K comparable, V any](child **kind, l func(*loader.Loaders) *loader.Loader[K, *V], key func(*P) (K, bool), required bool) *relation {
-	r := &relation{}
-	r.one = func(x *fx, parents []any) (map[any]any, error) {
+func toOne[P any, K comparable, V any](child **kind, keyCol string, l func(*loader.Loaders) *loader.Loader[K, *V], key func(*P) (K, bool), required bool) *relation {
+	r := &relation{key: []string{keyCol}}
+	r.one = func(x *fx, parents []any, cols []string) (map[any]any, error) {
 		keys := make([]K, 0, len(parents))
 		seen := make(map[K]bool, len(parents))
 		for _, p := range parents {
@@ -209,7 +232,7 @@ func toOne[P any, K comparable, V any](child **kind, l func(*loader.Loaders) *lo
 				keys = append(keys, k)
 			}
 		}
-		got, err := l(x.l).FetchAll(x.ctx, keys)
+		got, err := l(x.l).FetchAll(db.WithColumns(x.ctx, cols), keys)
 		if err != nil {
 			return nil, errSlow
 		}
@@ -240,7 +263,7 @@ func nested[P, T, F, O any](child **kind, connType string, by db.Parent, id func
 	pages func(*loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[T]],
 	counts func(*loader.Loaders) *loader.Loader[loader.PageKey, int]) *relation {
 	r := &relation{connType: connType}
-	r.pages = func(x *fx, parents []any, a map[string]any, rows bool) (map[any]connection, error) {
+	r.pages = func(x *fx, parents []any, a map[string]any, rows bool, cols []string) (map[any]connection, error) {
 		f, _ := a["filter"].(*F)
 		o, _ := a["orderBy"].(*O)
 		page := pageArgsOf(a)
@@ -250,7 +273,7 @@ func nested[P, T, F, O any](child **kind, connType string, by db.Parent, id func
 		for i, p := range parents {
 			keys[i] = loader.PageKey{By: by, Parent: id(p.(*P)), Args: args}
 		}
-		got, err := pages(x.l).FetchAll(x.ctx, keys)
+		got, err := pages(x.l).FetchAll(db.WithColumns(x.ctx, cols), keys)
 		if err != nil {
 			return nil, errSlow
 		}
@@ -300,6 +323,7 @@ type objSel struct {
 	fields []graphql.CollectedField
 	leaves []func(*bytes.Buffer, any) // aligned with fields: the writers of plain fields
 	rels   []*relSel                  // aligned with fields: the relations
+	cols   []string                   // the columns the selection reads
 }
 
 // relSel is a relation field under an objSel.
@@ -323,6 +347,7 @@ type connSel struct {
 	pageInfo [][]graphql.CollectedField // aligned with fields: "pageInfo"
 	rows     bool                       // nodes, edges or pageInfo are selected
 	count    bool                       // totalCount is selected
+	cols     []string                   // the columns the node selections read
 }
 
 type edgeSel struct {
@@ -348,6 +373,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 				return nil, errSlow
 			}
 			s.leaves[i] = leaf
+			s.cols = append(s.cols, k.columns(f.Name)...)
 			continue
 		}
 		rel, ok := k.rels[f.Name]
@@ -355,6 +381,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 			return nil, errSlow
 		}
 		rs := &relSel{rel: rel}
+		s.cols = append(s.cols, rel.key...)
 		if rel.connType == "" {
 			if rs.obj, err = x.compileObj(rel.child, f.Selections); err != nil {
 				return nil, err
@@ -389,6 +416,7 @@ func (x *fx) compileConn(typeName string, node *kind, sel ast.SelectionSet) (*co
 			if c.nodes[i], err = x.compileObj(node, f.Selections); err != nil {
 				return nil, err
 			}
+			c.cols = append(c.cols, c.nodes[i].cols...)
 		case "pageInfo":
 			c.rows = true
 			if c.pageInfo[i], err = x.collect(f.Selections, []string{"PageInfo"}); err != nil {
@@ -409,6 +437,7 @@ func (x *fx) compileConn(typeName string, node *kind, sel ast.SelectionSet) (*co
 					if e.node[j], err = x.compileObj(node, g.Selections); err != nil {
 						return nil, err
 					}
+					c.cols = append(c.cols, e.node[j].cols...)
 				default:
 					return nil, errSlow
 				}
@@ -439,7 +468,7 @@ func (s *objSel) fetch(x *fx, objs []any) error {
 			continue
 		}
 		if rs.obj != nil {
-			one, err := rs.rel.one(x, objs)
+			one, err := rs.rel.one(x, objs, rs.obj.cols)
 			if err != nil {
 				return err
 			}
@@ -458,7 +487,7 @@ func (s *objSel) fetch(x *fx, objs []any) error {
 			continue
 		}
 		var err error
-		if rs.conns, err = rs.rel.pages(x, objs, rs.args, rs.conn.rows); err != nil {
+		if rs.conns, err = rs.rel.pages(x, objs, rs.args, rs.conn.rows, rs.conn.cols); err != nil {
 			return err
 		}
 		if rs.conn.count {

@@ -63,7 +63,7 @@ func init() {
 			"createdAt": func(w *bytes.Buffer, o *db.Provider) { instant(w, o.CreatedAt) },
 		}),
 		rels: map[string]*relation{
-			"province": toOne(&provinceKind, func(l *loader.Loaders) *loader.Loader[string, *db.Province] { return l.ProvinceByCode },
+			"province": toOne(&provinceKind, "province_code", func(l *loader.Loaders) *loader.Loader[string, *db.Province] { return l.ProvinceByCode },
 				func(o *db.Provider) (string, bool) { return o.ProvinceCode, true }, true),
 			"courses": nested[db.Provider, db.Course, db.CourseFilter, db.CourseOrder](&courseKind, "CourseConnection", db.ByProvider, idProvider,
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Course]] { return l.CoursePages },
@@ -72,6 +72,7 @@ func init() {
 				enrollmentPages, enrollmentCounts),
 		}}
 	courseKind = &kind{name: "Course", implementors: []string{"Course", "Node"},
+		cols: map[string][]string{"rating": {"review_count", "rating_sum"}},
 		leaves: leaves(map[string]func(*bytes.Buffer, *db.Course){
 			"id":              func(w *bytes.Buffer, o *db.Course) { nodeID(w, db.TypeCourse, o.ID) },
 			"title":           func(w *bytes.Buffer, o *db.Course) { str(w, o.Title) },
@@ -86,7 +87,8 @@ func init() {
 			"createdAt":       func(w *bytes.Buffer, o *db.Course) { instant(w, o.CreatedAt) },
 		}),
 		rels: map[string]*relation{
-			"provider": toOne(&providerKind, providerByID, func(o *db.Course) (int64, bool) { return o.ProviderID, true }, true),
+			"provider": toOne(&providerKind, "provider_id", providerByID,
+				func(o *db.Course) (int64, bool) { return o.ProviderID, true }, true),
 			"enrollments": nested[db.Course, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](&enrollmentKind, "EnrollmentConnection", db.ByCourse, idCourse,
 				enrollmentPages, enrollmentCounts),
 		}}
@@ -102,12 +104,14 @@ func init() {
 			"refundedAt":  func(w *bytes.Buffer, o *db.Enrollment) { optInstant(w, o.RefundedAt) },
 		}),
 		rels: map[string]*relation{
-			"participant": toOne(&participantKind, participantByID, func(o *db.Enrollment) (int64, bool) { return o.ParticipantID, true }, true),
-			"course": toOne(&courseKind, func(l *loader.Loaders) *loader.Loader[int64, *db.Course] { return l.CourseByID },
+			"participant": toOne(&participantKind, "participant_id", participantByID,
+				func(o *db.Enrollment) (int64, bool) { return o.ParticipantID, true }, true),
+			"course": toOne(&courseKind, "course_id", func(l *loader.Loaders) *loader.Loader[int64, *db.Course] { return l.CourseByID },
 				func(o *db.Enrollment) (int64, bool) { return o.CourseID, true }, true),
-			"platform": toOne(&platformKind, func(l *loader.Loaders) *loader.Loader[int64, *db.Platform] { return l.PlatformByID },
+			"platform": toOne(&platformKind, "platform_id", func(l *loader.Loaders) *loader.Loader[int64, *db.Platform] { return l.PlatformByID },
 				func(o *db.Enrollment) (int64, bool) { return o.PlatformID, true }, true),
-			"provider": toOne(&providerKind, providerByID, func(o *db.Enrollment) (int64, bool) { return o.ProviderID, true }, true),
+			"provider": toOne(&providerKind, "provider_id", providerByID,
+				func(o *db.Enrollment) (int64, bool) { return o.ProviderID, true }, true),
 		}}
 	incentiveKind = &kind{name: "Incentive", implementors: []string{"Incentive", "Node"},
 		leaves: leaves(map[string]func(*bytes.Buffer, *db.Incentive){
@@ -128,9 +132,11 @@ func init() {
 			"surveyCompletedAt": func(w *bytes.Buffer, o *db.Incentive) { optInstant(w, o.SurveyCompletedAt) },
 		}),
 		rels: map[string]*relation{
-			"participant": toOne(&participantKind, participantByID, func(o *db.Incentive) (int64, bool) { return o.ParticipantID, true }, true),
+			"participant": toOne(&participantKind, "participant_id", participantByID,
+				func(o *db.Incentive) (int64, bool) { return o.ParticipantID, true }, true),
 		}}
 	participantKind = &kind{name: "Participant", implementors: []string{"Participant", "Node"},
+		cols: map[string][]string{"age": {"birth_date"}},
 		leaves: leaves(map[string]func(*bytes.Buffer, *db.Participant){
 			"id":               func(w *bytes.Buffer, o *db.Participant) { nodeID(w, db.TypeParticipant, o.ID) },
 			"nik":              func(w *bytes.Buffer, o *db.Participant) { str(w, o.NIK) },
@@ -153,9 +159,9 @@ func init() {
 			"revokedAt":        func(w *bytes.Buffer, o *db.Participant) { optInstant(w, o.RevokedAt) },
 		}),
 		rels: map[string]*relation{
-			"province": toOne(&provinceKind, func(l *loader.Loaders) *loader.Loader[string, *db.Province] { return l.ProvinceByCode },
+			"province": toOne(&provinceKind, "province_code", func(l *loader.Loaders) *loader.Loader[string, *db.Province] { return l.ProvinceByCode },
 				func(o *db.Participant) (string, bool) { return o.ProvinceCode, true }, true),
-			"wave": toOne(&waveKind, func(l *loader.Loaders) *loader.Loader[int64, *db.Wave] { return l.WaveByID },
+			"wave": toOne(&waveKind, "wave_id", func(l *loader.Loaders) *loader.Loader[int64, *db.Wave] { return l.WaveByID },
 				func(o *db.Participant) (int64, bool) { return loader.Some(o.WaveID) }, false),
 			"enrollments": nested[db.Participant, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](&enrollmentKind, "EnrollmentConnection", db.ByParticipant, idParticipant,
 				enrollmentPages, enrollmentCounts),
@@ -188,61 +194,61 @@ func enrollmentCounts(l *loader.Loaders) *loader.Loader[loader.PageKey, int] {
 type rootField struct {
 	node     **kind
 	connType string
-	list     func(x *fx, a map[string]any) (connection, model.CountFunc, error)
+	list     func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error)
 	find     func(x *fx, a map[string]any) (any, error)
 }
 
 var rootFields = map[string]rootField{
 	"participants": {node: &participantKind, connType: "ParticipantConnection",
-		list: func(x *fx, a map[string]any) (connection, model.CountFunc, error) {
+		list: func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error) {
 			f, _ := a["filter"].(*db.ParticipantFilter)
 			o, _ := a["orderBy"].(*db.ParticipantOrder)
 			p := pageArgsOf(a)
-			c, err := x.f.r.Query().Participants(x.ctx, p.First, p.After, p.Last, p.Before, f, o)
+			c, err := x.f.r.Query().Participants(ctx, p.First, p.After, p.Last, p.Before, f, o)
 			if err != nil {
 				return nil, nil, err
 			}
 			return newConn(c.Connection), c.TotalCount, nil
 		}},
 	"courses": {node: &courseKind, connType: "CourseConnection",
-		list: func(x *fx, a map[string]any) (connection, model.CountFunc, error) {
+		list: func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error) {
 			f, _ := a["filter"].(*db.CourseFilter)
 			o, _ := a["orderBy"].(*db.CourseOrder)
 			p := pageArgsOf(a)
-			c, err := x.f.r.Query().Courses(x.ctx, p.First, p.After, p.Last, p.Before, f, o)
+			c, err := x.f.r.Query().Courses(ctx, p.First, p.After, p.Last, p.Before, f, o)
 			if err != nil {
 				return nil, nil, err
 			}
 			return newConn(c.Connection), c.TotalCount, nil
 		}},
 	"providers": {node: &providerKind, connType: "ProviderConnection",
-		list: func(x *fx, a map[string]any) (connection, model.CountFunc, error) {
+		list: func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error) {
 			f, _ := a["filter"].(*db.ProviderFilter)
 			o, _ := a["orderBy"].(*db.ProviderOrder)
 			p := pageArgsOf(a)
-			c, err := x.f.r.Query().Providers(x.ctx, p.First, p.After, p.Last, p.Before, f, o)
+			c, err := x.f.r.Query().Providers(ctx, p.First, p.After, p.Last, p.Before, f, o)
 			if err != nil {
 				return nil, nil, err
 			}
 			return newConn(c.Connection), c.TotalCount, nil
 		}},
 	"enrollments": {node: &enrollmentKind, connType: "EnrollmentConnection",
-		list: func(x *fx, a map[string]any) (connection, model.CountFunc, error) {
+		list: func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error) {
 			f, _ := a["filter"].(*db.EnrollmentFilter)
 			o, _ := a["orderBy"].(*db.EnrollmentOrder)
 			p := pageArgsOf(a)
-			c, err := x.f.r.Query().Enrollments(x.ctx, p.First, p.After, p.Last, p.Before, f, o)
+			c, err := x.f.r.Query().Enrollments(ctx, p.First, p.After, p.Last, p.Before, f, o)
 			if err != nil {
 				return nil, nil, err
 			}
 			return newConn(c.Connection), c.TotalCount, nil
 		}},
 	"incentives": {node: &incentiveKind, connType: "IncentiveConnection",
-		list: func(x *fx, a map[string]any) (connection, model.CountFunc, error) {
+		list: func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error) {
 			f, _ := a["filter"].(*db.IncentiveFilter)
 			o, _ := a["orderBy"].(*db.IncentiveOrder)
 			p := pageArgsOf(a)
-			c, err := x.f.r.Query().Incentives(x.ctx, p.First, p.After, p.Last, p.Before, f, o)
+			c, err := x.f.r.Query().Incentives(ctx, p.First, p.After, p.Last, p.Before, f, o)
 			if err != nil {
 				return nil, nil, err
 			}
@@ -326,7 +332,7 @@ func (r *rootSel) fetch(x *fx) error {
 	case r.field.Name == "__typename":
 		return nil
 	case r.def.list != nil:
-		page, count, err := r.def.list(x, r.args)
+		page, count, err := r.def.list(db.WithColumns(x.ctx, r.conn.cols), x, r.args)
 		if err != nil {
 			return errSlow
 		}

@@ -122,6 +122,19 @@ func TestFastPathMatches(t *testing.T) {
 		`{ enrollments(first: 15, filter: {status: [COMPLETED]}) { totalCount pageInfo { endCursor } nodes { id price course { title } } }
 		   incentives(first: 15, orderBy: {field: DUE_ON, direction: ASC}) { totalCount nodes { id kind amount dueOn status channel paidAt surveyCompletedAt participant { id nik } } } }`,
 		`{ providers(first: 5) { nodes { id name courses(first: 2) { nodes { title provider { name } } } } } }`,
+		// Every covered field of every covered type, through lists (whose fetches read only the
+		// selected fields' columns) and in a non-default order.
+		`{ participants(first: 6, orderBy: {field: BIRTH_DATE, direction: DESC}) { nodes {
+			id nik kkNumber fullName birthDate age gender email phone education employmentStatus status cardNumber balance
+			registeredAt selectedAt purchaseDeadline balanceExpiresAt revokedAt
+			province { id code name island } wave { id number status opensAt closesAt quota applicantCount selectedCount drawnAt }
+			enrollments(first: 3, orderBy: {field: PRICE, direction: DESC}) { nodes { id orderId price status purchasedAt startedAt completedAt refundedAt
+				course { id title description category mode durationHours minPrice rating reviewCount enrollmentCount createdAt
+					provider { id name kind nib createdAt province { code } } }
+				platform { id code name website joinedOn } provider { id name } participant { id fullName } } }
+			incentives(first: 4, orderBy: {field: AMOUNT, direction: ASC}) { nodes { id kind sequence amount dueOn status paidAt channel surveyCompletedAt
+				participant { id nik } } } } } }`,
+		`{ courses(first: 5, orderBy: {field: RATING, direction: DESC}) { edges { cursor node { id rating } } nodes { title } } }`,
 		`{ participants(last: 3) { pageInfo { hasPreviousPage hasNextPage startCursor } edges { cursor node { id } } } }`,
 		`{ participants(first: 0) { pageInfo { hasNextPage startCursor endCursor } nodes { id } } }`,
 	}
@@ -199,6 +212,14 @@ func TestFastPathStatements(t *testing.T) {
 	}
 	if got := e.a.queries.Count(); got != 5 {
 		t.Errorf("the nested page ran %d statements on the fast path, want 5:\n%s", got, strings.Join(e.a.queries.Queries(), "\n"))
+	}
+	// They read the columns of the selected fields (and keys), not whole rows.
+	for _, stmt := range e.a.queries.Queries() {
+		for _, unread := range []string{`"kk_number"`, `"order_id"`, `"description"`, `"redeem_code"`, `"payout_account_id"`, `"nib"`} {
+			if strings.Contains(stmt, unread) {
+				t.Errorf("a statement reads %s, which the query does not select:\n%s", unread, stmt)
+			}
+		}
 	}
 	if e.fastStats.Fast.Load() != 2 {
 		t.Errorf("the fast path answered %d operations, want 2", e.fastStats.Fast.Load())
