@@ -20,6 +20,9 @@ func pageArgs(first *int, after *string, last *int, before *string) db.PageArgs 
 // wantsRows reports whether the connection field being resolved selects its rows (nodes, edges or
 // pageInfo), so that totals and groups alone read no rows.
 func wantsRows(ctx context.Context) bool {
+	if ctx.Value(noRowsKey{}) != nil {
+		return false
+	}
 	if graphql.GetFieldContext(ctx) == nil {
 		return true
 	}
@@ -30,6 +33,14 @@ func wantsRows(ctx context.Context) bool {
 		}
 	}
 	return false
+}
+
+type noRowsKey struct{}
+
+// withoutRows marks ctx for a caller without a field context (the fast path) whose connection
+// selects no rows.
+func withoutRows(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noRowsKey{}, true)
 }
 
 // rootConnection pages a root list and counts it lazily with the same scope and filter.

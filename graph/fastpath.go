@@ -177,9 +177,9 @@ func (k *kind) columns(field string) []string {
 // relation is a field that leads to other objects. A to-one relation fetches the child of every
 // parent at once; a connection fetches the page (and, when asked, the count) of every parent.
 type relation struct {
-	child    *kind
-	connType string   // the connection's type name; empty for a to-one relation
-	key      []string // the parent's columns the relation follows
+	child *kind     // a to-one relation's kind
+	conn  *connKind // a connection's type
+	key   []string  // the parent's columns the relation follows
 	// one, pages and counts fetch for all parents at once, reading cols of the children.
 	one    func(x *fx, parents []any, cols []string) (map[any]any, error)
 	pages  func(x *fx, parents []any, args map[string]any, rows bool, cols []string) (map[any]connection, error)
@@ -222,7 +222,10 @@ func pageArgsOf(a map[string]any) db.PageArgs {
 
 // toOne is a required or optional relation to the object that key names, through loader l.
 func toOne[P any, K comparable, V any](child **kind, keyCol string, l func(*loader.Loaders) *loader.Loader[K, *V], key func(*P) (K, bool), required bool) *relation {
-	r := &relation{key: []string{keyCol}}
+	r := &relation{}
+	if keyCol != "" {
+		r.key = []string{keyCol}
+	}
 	r.one = func(x *fx, parents []any, cols []string) (map[any]any, error) {
 		keys := make([]K, 0, len(parents))
 		seen := make(map[K]bool, len(parents))
@@ -259,10 +262,10 @@ func toOne[P any, K comparable, V any](child **kind, keyCol string, l func(*load
 }
 
 // nested is a connection under each parent, paged and counted through the loaders' batches.
-func nested[P, T, F, O any](child **kind, connType string, by db.Parent, id func(*P) int64,
+func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 	pages func(*loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[T]],
 	counts func(*loader.Loaders) *loader.Loader[loader.PageKey, int]) *relation {
-	r := &relation{connType: connType}
+	r := &relation{conn: conn}
 	r.pages = func(x *fx, parents []any, a map[string]any, rows bool, cols []string) (map[any]connection, error) {
 		f, _ := a["filter"].(*F)
 		o, _ := a["orderBy"].(*O)
@@ -303,7 +306,6 @@ func nested[P, T, F, O any](child **kind, connType string, by db.Parent, id func
 		}
 		return out, nil
 	}
-	lazyChild(r, child)
 	return r
 }
 
@@ -345,9 +347,26 @@ type connSel struct {
 	nodes    []*objSel                  // aligned with fields: "nodes"
 	edges    []*edgeSel                 // aligned with fields: "edges"
 	pageInfo [][]graphql.CollectedField // aligned with fields: "pageInfo"
+	groups   []*groupSel                // aligned with fields: "groups" (root connections)
 	rows     bool                       // nodes, edges or pageInfo are selected
 	count    bool                       // totalCount is selected
+	amount   bool                       // totalAmount is selected (root connections)
 	cols     []string                   // the columns the node selections read
+}
+
+// connKind is a connection type: the kind of its nodes and, when it has groups, of its groups.
+type connKind struct {
+	name  string
+	node  **kind
+	group **kind
+}
+
+// groupSel is a root connection's groups field: its arguments, its selection and, once fetched,
+// the groups.
+type groupSel struct {
+	args map[string]any
+	obj  *objSel
+	rows []any
 }
 
 type edgeSel struct {
@@ -382,7 +401,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 		}
 		rs := &relSel{rel: rel}
 		s.cols = append(s.cols, rel.key...)
-		if rel.connType == "" {
+		if rel.conn == nil {
 			if rs.obj, err = x.compileObj(rel.child, f.Selections); err != nil {
 				return nil, err
 			}
@@ -390,7 +409,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 			if rs.args, err = x.args(k.name, f); err != nil {
 				return nil, err
 			}
-			if rs.conn, err = x.compileConn(rel.connType, rel.child, f.Selections); err != nil {
+			if rs.conn, err = x.compileConn(rel.conn, f.Selections, false); err != nil {
 				return nil, err
 			}
 		}
@@ -399,18 +418,38 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 	return s, nil
 }
 
-func (x *fx) compileConn(typeName string, node *kind, sel ast.SelectionSet) (*connSel, error) {
+// compileConn compiles a selection on a connection. Totals and groups are covered at the root
+// only (nested ones take the full executor, which batches them through loaders).
+func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSel, error) {
+	typeName, node := ck.name, *ck.node
 	fields, err := x.collect(sel, []string{typeName})
 	if err != nil {
 		return nil, err
 	}
-	c := &connSel{typeName: typeName, fields: fields,
-		nodes: make([]*objSel, len(fields)), edges: make([]*edgeSel, len(fields)), pageInfo: make([][]graphql.CollectedField, len(fields))}
+	c := &connSel{typeName: typeName, fields: fields, nodes: make([]*objSel, len(fields)), edges: make([]*edgeSel, len(fields)),
+		pageInfo: make([][]graphql.CollectedField, len(fields)), groups: make([]*groupSel, len(fields))}
 	for i, f := range fields {
 		switch f.Name {
 		case "__typename":
 		case "totalCount":
 			c.count = true
+		case "totalAmount":
+			if !root {
+				return nil, errSlow
+			}
+			c.amount = true
+		case "groups":
+			if !root || ck.group == nil {
+				return nil, errSlow
+			}
+			g := &groupSel{}
+			if g.args, err = x.args(typeName, f); err != nil {
+				return nil, err
+			}
+			if g.obj, err = x.compileObj(*ck.group, f.Selections); err != nil {
+				return nil, err
+			}
+			c.groups[i] = g
 		case "nodes":
 			c.rows = true
 			if c.nodes[i], err = x.compileObj(node, f.Selections); err != nil {
@@ -443,7 +482,7 @@ func (x *fx) compileConn(typeName string, node *kind, sel ast.SelectionSet) (*co
 				}
 			}
 			c.edges[i] = e
-		default: // totalAmount, groups: the full executor
+		default:
 			return nil, errSlow
 		}
 	}
@@ -547,13 +586,13 @@ func (s *objSel) write(x *fx, obj any) {
 		case rs.obj != nil:
 			rs.obj.write(x, rs.one[obj])
 		default:
-			rs.conn.write(x, rs.conns[obj], rs.counts[obj])
+			rs.conn.write(x, rs.conns[obj], rs.counts[obj], 0)
 		}
 	}
 	x.buf.WriteByte('}')
 }
 
-func (c *connSel) write(x *fx, cn connection, total int) {
+func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
 	x.buf.WriteByte('{')
 	for i, f := range c.fields {
 		if i > 0 {
@@ -564,7 +603,18 @@ func (c *connSel) write(x *fx, cn connection, total int) {
 		case "__typename":
 			str(&x.buf, c.typeName)
 		case "totalCount":
-			graphql.MarshalInt(total).MarshalGQL(&x.buf)
+			integer(&x.buf, total)
+		case "totalAmount":
+			money(&x.buf, amount)
+		case "groups":
+			x.buf.WriteByte('[')
+			for j, g := range c.groups[i].rows {
+				if j > 0 {
+					x.buf.WriteByte(',')
+				}
+				c.groups[i].obj.write(x, g)
+			}
+			x.buf.WriteByte(']')
 		case "nodes":
 			x.buf.WriteByte('[')
 			for j, n := range cn.nodes() {

@@ -24,6 +24,15 @@ import (
 var (
 	participantKind, enrollmentKind, incentiveKind, courseKind *kind
 	providerKind, platformKind, provinceKind, waveKind         *kind
+
+	participantGroupKind, enrollmentGroupKind, incentiveGroupKind, courseGroupKind             *kind
+	participantGroupKeyKind, enrollmentGroupKeyKind, incentiveGroupKeyKind, courseGroupKeyKind *kind
+
+	participantConn = &connKind{name: "ParticipantConnection", node: &participantKind, group: &participantGroupKind}
+	courseConn      = &connKind{name: "CourseConnection", node: &courseKind, group: &courseGroupKind}
+	providerConn    = &connKind{name: "ProviderConnection", node: &providerKind}
+	enrollmentConn  = &connKind{name: "EnrollmentConnection", node: &enrollmentKind, group: &enrollmentGroupKind}
+	incentiveConn   = &connKind{name: "IncentiveConnection", node: &incentiveKind, group: &incentiveGroupKind}
 )
 
 func init() {
@@ -65,10 +74,10 @@ func init() {
 		rels: map[string]*relation{
 			"province": toOne(&provinceKind, "province_code", func(l *loader.Loaders) *loader.Loader[string, *db.Province] { return l.ProvinceByCode },
 				func(o *db.Provider) (string, bool) { return o.ProvinceCode, true }, true),
-			"courses": nested[db.Provider, db.Course, db.CourseFilter, db.CourseOrder](&courseKind, "CourseConnection", db.ByProvider, idProvider,
+			"courses": nested[db.Provider, db.Course, db.CourseFilter, db.CourseOrder](courseConn, db.ByProvider, idProvider,
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Course]] { return l.CoursePages },
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.CourseCounts }),
-			"enrollments": nested[db.Provider, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](&enrollmentKind, "EnrollmentConnection", db.ByProvider, idProvider,
+			"enrollments": nested[db.Provider, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByProvider, idProvider,
 				enrollmentPages, enrollmentCounts),
 		}}
 	courseKind = &kind{name: "Course", implementors: []string{"Course", "Node"},
@@ -89,7 +98,7 @@ func init() {
 		rels: map[string]*relation{
 			"provider": toOne(&providerKind, "provider_id", providerByID,
 				func(o *db.Course) (int64, bool) { return o.ProviderID, true }, true),
-			"enrollments": nested[db.Course, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](&enrollmentKind, "EnrollmentConnection", db.ByCourse, idCourse,
+			"enrollments": nested[db.Course, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByCourse, idCourse,
 				enrollmentPages, enrollmentCounts),
 		}}
 	enrollmentKind = &kind{name: "Enrollment", implementors: []string{"Enrollment", "Node"},
@@ -163,14 +172,15 @@ func init() {
 				func(o *db.Participant) (string, bool) { return o.ProvinceCode, true }, true),
 			"wave": toOne(&waveKind, "wave_id", func(l *loader.Loaders) *loader.Loader[int64, *db.Wave] { return l.WaveByID },
 				func(o *db.Participant) (int64, bool) { return loader.Some(o.WaveID) }, false),
-			"enrollments": nested[db.Participant, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](&enrollmentKind, "EnrollmentConnection", db.ByParticipant, idParticipant,
+			"enrollments": nested[db.Participant, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByParticipant, idParticipant,
 				enrollmentPages, enrollmentCounts),
-			"incentives": nested[db.Participant, db.Incentive, db.IncentiveFilter, db.IncentiveOrder](&incentiveKind, "IncentiveConnection", db.ByParticipant, idParticipant,
+			"incentives": nested[db.Participant, db.Incentive, db.IncentiveFilter, db.IncentiveOrder](incentiveConn, db.ByParticipant, idParticipant,
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Incentive]] {
 					return l.IncentivePages
 				},
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.IncentiveCounts }),
 		}}
+	groupKinds()
 	for _, set := range pendingChildren {
 		set()
 	}
@@ -192,67 +202,112 @@ func enrollmentCounts(l *loader.Loaders) *loader.Loader[loader.PageKey, int] {
 
 // rootField is a Query field the fast path covers: a connection (list) or a lookup (find).
 type rootField struct {
-	node     **kind
-	connType string
-	list     func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error)
-	find     func(x *fx, a map[string]any) (any, error)
+	node **kind
+	conn *connKind
+	list func(ctx context.Context, x *fx, a map[string]any) (*rootConn, error)
+	find func(x *fx, a map[string]any) (any, error)
+}
+
+// rootConn is a root connection as its resolver returned it: the page and its aggregates.
+type rootConn struct {
+	page   connection
+	count  model.CountFunc
+	amount func(ctx context.Context) (int64, error)                      // nil without money
+	groups func(ctx context.Context, args map[string]any) ([]any, error) // nil without groups
+}
+
+// groupArgs reads the arguments of a groups field that the generated parsers returned.
+func groupArgs[D any, O any](a map[string]any) ([]D, *int, *O) {
+	by, _ := a["by"].([]D)
+	first, _ := a["first"].(*int)
+	o, _ := a["orderBy"].(*O)
+	return by, first, o
+}
+
+func anys[T any](rows []*T, err error) ([]any, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]any, len(rows))
+	for i, r := range rows {
+		out[i] = r
+	}
+	return out, nil
 }
 
 var rootFields = map[string]rootField{
-	"participants": {node: &participantKind, connType: "ParticipantConnection",
-		list: func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error) {
+	"participants": {conn: participantConn,
+		list: func(ctx context.Context, x *fx, a map[string]any) (*rootConn, error) {
 			f, _ := a["filter"].(*db.ParticipantFilter)
 			o, _ := a["orderBy"].(*db.ParticipantOrder)
 			p := pageArgsOf(a)
 			c, err := x.f.r.Query().Participants(ctx, p.First, p.After, p.Last, p.Before, f, o)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
-			return newConn(c.Connection), c.TotalCount, nil
+			return &rootConn{page: newConn(c.Connection), count: c.TotalCount,
+				groups: func(ctx context.Context, ga map[string]any) ([]any, error) {
+					by, first, order := groupArgs[model.ParticipantDimension, model.ParticipantGroupOrder](ga)
+					return anys(x.f.r.ParticipantConnection().Groups(ctx, c, by, first, order))
+				}}, nil
 		}},
-	"courses": {node: &courseKind, connType: "CourseConnection",
-		list: func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error) {
+	"courses": {conn: courseConn,
+		list: func(ctx context.Context, x *fx, a map[string]any) (*rootConn, error) {
 			f, _ := a["filter"].(*db.CourseFilter)
 			o, _ := a["orderBy"].(*db.CourseOrder)
 			p := pageArgsOf(a)
 			c, err := x.f.r.Query().Courses(ctx, p.First, p.After, p.Last, p.Before, f, o)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
-			return newConn(c.Connection), c.TotalCount, nil
+			return &rootConn{page: newConn(c.Connection), count: c.TotalCount,
+				groups: func(ctx context.Context, ga map[string]any) ([]any, error) {
+					by, first, order := groupArgs[model.CourseDimension, model.CourseGroupOrder](ga)
+					return anys(x.f.r.CourseConnection().Groups(ctx, c, by, first, order))
+				}}, nil
 		}},
-	"providers": {node: &providerKind, connType: "ProviderConnection",
-		list: func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error) {
+	"providers": {conn: providerConn,
+		list: func(ctx context.Context, x *fx, a map[string]any) (*rootConn, error) {
 			f, _ := a["filter"].(*db.ProviderFilter)
 			o, _ := a["orderBy"].(*db.ProviderOrder)
 			p := pageArgsOf(a)
 			c, err := x.f.r.Query().Providers(ctx, p.First, p.After, p.Last, p.Before, f, o)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
-			return newConn(c.Connection), c.TotalCount, nil
+			return &rootConn{page: newConn(c.Connection), count: c.TotalCount}, nil
 		}},
-	"enrollments": {node: &enrollmentKind, connType: "EnrollmentConnection",
-		list: func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error) {
+	"enrollments": {conn: enrollmentConn,
+		list: func(ctx context.Context, x *fx, a map[string]any) (*rootConn, error) {
 			f, _ := a["filter"].(*db.EnrollmentFilter)
 			o, _ := a["orderBy"].(*db.EnrollmentOrder)
 			p := pageArgsOf(a)
 			c, err := x.f.r.Query().Enrollments(ctx, p.First, p.After, p.Last, p.Before, f, o)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
-			return newConn(c.Connection), c.TotalCount, nil
+			return &rootConn{page: newConn(c.Connection), count: c.TotalCount,
+				amount: func(ctx context.Context) (int64, error) { return x.f.r.EnrollmentConnection().TotalAmount(ctx, c) },
+				groups: func(ctx context.Context, ga map[string]any) ([]any, error) {
+					by, first, order := groupArgs[model.EnrollmentDimension, model.EnrollmentGroupOrder](ga)
+					return anys(x.f.r.EnrollmentConnection().Groups(ctx, c, by, first, order))
+				}}, nil
 		}},
-	"incentives": {node: &incentiveKind, connType: "IncentiveConnection",
-		list: func(ctx context.Context, x *fx, a map[string]any) (connection, model.CountFunc, error) {
+	"incentives": {conn: incentiveConn,
+		list: func(ctx context.Context, x *fx, a map[string]any) (*rootConn, error) {
 			f, _ := a["filter"].(*db.IncentiveFilter)
 			o, _ := a["orderBy"].(*db.IncentiveOrder)
 			p := pageArgsOf(a)
 			c, err := x.f.r.Query().Incentives(ctx, p.First, p.After, p.Last, p.Before, f, o)
 			if err != nil {
-				return nil, nil, err
+				return nil, err
 			}
-			return newConn(c.Connection), c.TotalCount, nil
+			return &rootConn{page: newConn(c.Connection), count: c.TotalCount,
+				amount: func(ctx context.Context) (int64, error) { return x.f.r.IncentiveConnection().TotalAmount(ctx, c) },
+				groups: func(ctx context.Context, ga map[string]any) ([]any, error) {
+					by, first, order := groupArgs[model.IncentiveDimension, model.IncentiveGroupOrder](ga)
+					return anys(x.f.r.IncentiveConnection().Groups(ctx, c, by, first, order))
+				}}, nil
 		}},
 	"participant": {node: &participantKind,
 		find: func(x *fx, a map[string]any) (any, error) {
@@ -288,9 +343,10 @@ type rootSel struct {
 	obj   *objSel  // a lookup's selection
 	conn  *connSel // a connection's selection
 	// Filled by fetch.
-	value any
-	page  connection
-	total int
+	value  any
+	page   connection
+	total  int
+	amount int64
 }
 
 func (x *fx) compileRoot(sel ast.SelectionSet) ([]*rootSel, error) {
@@ -314,11 +370,8 @@ func (x *fx) compileRoot(sel ast.SelectionSet) ([]*rootSel, error) {
 			return nil, err
 		}
 		if def.list != nil {
-			if r.conn, err = x.compileConn(def.connType, *def.node, f.Selections); err != nil {
+			if r.conn, err = x.compileConn(def.conn, f.Selections, true); err != nil {
 				return nil, err
-			}
-			if !r.conn.rows { // totals alone: the full executor reads no rows for them
-				return nil, errSlow
 			}
 		} else if r.obj, err = x.compileObj(*def.node, f.Selections); err != nil {
 			return nil, err
@@ -332,17 +385,43 @@ func (r *rootSel) fetch(x *fx) error {
 	case r.field.Name == "__typename":
 		return nil
 	case r.def.list != nil:
-		page, count, err := r.def.list(db.WithColumns(x.ctx, r.conn.cols), x, r.args)
+		ctx := db.WithColumns(x.ctx, r.conn.cols)
+		if !r.conn.rows {
+			ctx = withoutRows(ctx) // totals and groups alone read no rows
+		}
+		c, err := r.def.list(ctx, x, r.args)
 		if err != nil {
 			return errSlow
 		}
-		r.page = page
+		r.page = c.page
 		if r.conn.count {
-			if r.total, err = count(x.ctx); err != nil {
+			if r.total, err = c.count(x.ctx); err != nil {
 				return errSlow
 			}
 		}
-		return r.conn.fetch(x, page.nodes())
+		if r.conn.amount {
+			if c.amount == nil {
+				return errSlow
+			}
+			if r.amount, err = c.amount(x.ctx); err != nil {
+				return errSlow
+			}
+		}
+		for _, g := range r.conn.groups {
+			if g == nil {
+				continue
+			}
+			if c.groups == nil {
+				return errSlow
+			}
+			if g.rows, err = c.groups(x.ctx, g.args); err != nil {
+				return errSlow
+			}
+			if err := g.obj.fetch(x, g.rows); err != nil {
+				return err
+			}
+		}
+		return r.conn.fetch(x, c.page.nodes())
 	default:
 		v, err := r.def.find(x, r.args)
 		if err != nil {
@@ -361,7 +440,7 @@ func (r *rootSel) write(x *fx) {
 	case r.field.Name == "__typename":
 		str(&x.buf, "Query")
 	case r.conn != nil:
-		r.conn.write(x, r.page, r.total)
+		r.conn.write(x, r.page, r.total, r.amount)
 	default:
 		r.obj.write(x, r.value)
 	}
@@ -443,6 +522,30 @@ func optInstant(w *bytes.Buffer, t *time.Time) {
 	instant(w, *t)
 }
 
+// optEnum writes a nullable enum value.
+func optEnum[E ~string](w *bytes.Buffer, e *E) {
+	if e == nil {
+		w.Write(jsonNull)
+		return
+	}
+	enum(w, *e)
+}
+
+func optInt(w *bytes.Buffer, n *int) {
+	if n == nil {
+		w.Write(jsonNull)
+		return
+	}
+	integer(w, *n)
+}
+
+// float writes a Float as graphql.MarshalFloatContext does.
+func float(w *bytes.Buffer, f float64) {
+	if graphql.MarshalFloatContext(f).MarshalGQLContext(context.Background(), w) != nil {
+		panic("fast path: a float that JSON cannot hold") // the full executor reports it
+	}
+}
+
 // day writes a Date as model.MarshalDate does.
 func day(w *bytes.Buffer, t time.Time) {
 	b := append(w.AvailableBuffer(), '"')
@@ -455,7 +558,118 @@ func optFloat(w *bytes.Buffer, f *float64) {
 		w.Write(jsonNull)
 		return
 	}
-	if graphql.MarshalFloatContext(*f).MarshalGQLContext(context.Background(), w) != nil {
-		panic("fast path: a float that JSON cannot hold") // the full executor reports it
+	float(w, *f)
+}
+
+// --- groups --------------------------------------------------------------------------------------
+
+// groupKinds defines the groups of root connections and their keys. A key's entity (a province, a
+// wave, a provider, a platform) goes through the loader its resolver uses.
+func groupKinds() {
+	provinceOf := func(l *loader.Loaders) *loader.Loader[string, *db.Province] { return l.ProvinceByCode }
+	waveOf := func(l *loader.Loaders) *loader.Loader[int64, *db.Wave] { return l.WaveByID }
+	platformOf := func(l *loader.Loaders) *loader.Loader[int64, *db.Platform] { return l.PlatformByID }
+
+	participantGroupKeyKind = &kind{name: "ParticipantGroupKey", implementors: []string{"ParticipantGroupKey"},
+		leaves: leaves(map[string]func(*bytes.Buffer, *db.ParticipantGroupKey){
+			"gender":           func(w *bytes.Buffer, k *db.ParticipantGroupKey) { optEnum(w, k.Gender) },
+			"ageBand":          func(w *bytes.Buffer, k *db.ParticipantGroupKey) { optEnum(w, k.AgeBand) },
+			"education":        func(w *bytes.Buffer, k *db.ParticipantGroupKey) { optEnum(w, k.Education) },
+			"employmentStatus": func(w *bytes.Buffer, k *db.ParticipantGroupKey) { optEnum(w, k.EmploymentStatus) },
+			"scheme":           func(w *bytes.Buffer, k *db.ParticipantGroupKey) { optEnum(w, k.Scheme) },
+			"status":           func(w *bytes.Buffer, k *db.ParticipantGroupKey) { optEnum(w, k.Status) },
+			"registeredMonth":  func(w *bytes.Buffer, k *db.ParticipantGroupKey) { optStr(w, k.RegisteredMonth) },
+		}),
+		rels: map[string]*relation{
+			"province": toOne(&provinceKind, "", provinceOf, func(k *db.ParticipantGroupKey) (string, bool) { return someString(k.ProvinceCode) }, false),
+			"wave":     toOne(&waveKind, "", waveOf, func(k *db.ParticipantGroupKey) (int64, bool) { return loader.Some(k.WaveID) }, false),
+		}}
+	participantGroupKind = &kind{name: "ParticipantGroup", implementors: []string{"ParticipantGroup"},
+		leaves: leaves(map[string]func(*bytes.Buffer, *db.ParticipantGroup){
+			"count": func(w *bytes.Buffer, g *db.ParticipantGroup) { integer(w, g.Count) },
+		}),
+		rels: map[string]*relation{"key": embedded(&participantGroupKeyKind, func(g *db.ParticipantGroup) *db.ParticipantGroupKey { return g.Key })}}
+
+	incentiveGroupKeyKind = &kind{name: "IncentiveGroupKey", implementors: []string{"IncentiveGroupKey"},
+		leaves: leaves(map[string]func(*bytes.Buffer, *db.IncentiveGroupKey){
+			"kind":    func(w *bytes.Buffer, k *db.IncentiveGroupKey) { optEnum(w, k.Kind) },
+			"status":  func(w *bytes.Buffer, k *db.IncentiveGroupKey) { optEnum(w, k.Status) },
+			"channel": func(w *bytes.Buffer, k *db.IncentiveGroupKey) { optEnum(w, k.Channel) },
+			"scheme":  func(w *bytes.Buffer, k *db.IncentiveGroupKey) { optEnum(w, k.Scheme) },
+			"month":   func(w *bytes.Buffer, k *db.IncentiveGroupKey) { optStr(w, k.Month) },
+			"year":    func(w *bytes.Buffer, k *db.IncentiveGroupKey) { optInt(w, k.Year) },
+		}),
+		rels: map[string]*relation{
+			"province": toOne(&provinceKind, "", provinceOf, func(k *db.IncentiveGroupKey) (string, bool) { return someString(k.ProvinceCode) }, false),
+			"wave":     toOne(&waveKind, "", waveOf, func(k *db.IncentiveGroupKey) (int64, bool) { return loader.Some(k.WaveID) }, false),
+		}}
+	incentiveGroupKind = &kind{name: "IncentiveGroup", implementors: []string{"IncentiveGroup"},
+		leaves: leaves(map[string]func(*bytes.Buffer, *db.IncentiveGroup){
+			"count":  func(w *bytes.Buffer, g *db.IncentiveGroup) { integer(w, g.Count) },
+			"amount": func(w *bytes.Buffer, g *db.IncentiveGroup) { money(w, g.Amount) },
+		}),
+		rels: map[string]*relation{"key": embedded(&incentiveGroupKeyKind, func(g *db.IncentiveGroup) *db.IncentiveGroupKey { return g.Key })}}
+
+	enrollmentGroupKeyKind = &kind{name: "EnrollmentGroupKey", implementors: []string{"EnrollmentGroupKey"},
+		leaves: leaves(map[string]func(*bytes.Buffer, *db.EnrollmentGroupKey){
+			"category": func(w *bytes.Buffer, k *db.EnrollmentGroupKey) { optStr(w, k.Category) },
+			"mode":     func(w *bytes.Buffer, k *db.EnrollmentGroupKey) { optEnum(w, k.Mode) },
+			"status":   func(w *bytes.Buffer, k *db.EnrollmentGroupKey) { optEnum(w, k.Status) },
+			"month":    func(w *bytes.Buffer, k *db.EnrollmentGroupKey) { optStr(w, k.Month) },
+		}),
+		rels: map[string]*relation{
+			"provider": toOne(&providerKind, "", providerByID, func(k *db.EnrollmentGroupKey) (int64, bool) { return loader.Some(k.ProviderID) }, false),
+			"platform": toOne(&platformKind, "", platformOf, func(k *db.EnrollmentGroupKey) (int64, bool) { return loader.Some(k.PlatformID) }, false),
+			"province": toOne(&provinceKind, "", provinceOf, func(k *db.EnrollmentGroupKey) (string, bool) { return someString(k.ProvinceCode) }, false),
+		}}
+	enrollmentGroupKind = &kind{name: "EnrollmentGroup", implementors: []string{"EnrollmentGroup"},
+		leaves: leaves(map[string]func(*bytes.Buffer, *db.EnrollmentGroup){
+			"count":          func(w *bytes.Buffer, g *db.EnrollmentGroup) { integer(w, g.Count) },
+			"amount":         func(w *bytes.Buffer, g *db.EnrollmentGroup) { money(w, g.Amount) },
+			"completedCount": func(w *bytes.Buffer, g *db.EnrollmentGroup) { integer(w, g.CompletedCount) },
+			"completionRate": func(w *bytes.Buffer, g *db.EnrollmentGroup) { float(w, g.CompletionRate) },
+		}),
+		rels: map[string]*relation{"key": embedded(&enrollmentGroupKeyKind, func(g *db.EnrollmentGroup) *db.EnrollmentGroupKey { return g.Key })}}
+
+	courseGroupKeyKind = &kind{name: "CourseGroupKey", implementors: []string{"CourseGroupKey"},
+		leaves: leaves(map[string]func(*bytes.Buffer, *db.CourseGroupKey){
+			"category": func(w *bytes.Buffer, k *db.CourseGroupKey) { optStr(w, k.Category) },
+			"mode":     func(w *bytes.Buffer, k *db.CourseGroupKey) { optEnum(w, k.Mode) },
+		}),
+		rels: map[string]*relation{
+			"provider": toOne(&providerKind, "", providerByID, func(k *db.CourseGroupKey) (int64, bool) { return loader.Some(k.ProviderID) }, false),
+		}}
+	courseGroupKind = &kind{name: "CourseGroup", implementors: []string{"CourseGroup"},
+		leaves: leaves(map[string]func(*bytes.Buffer, *db.CourseGroup){
+			"count":         func(w *bytes.Buffer, g *db.CourseGroup) { integer(w, g.Count) },
+			"averagePrice":  func(w *bytes.Buffer, g *db.CourseGroup) { float(w, g.AveragePrice) },
+			"averageRating": func(w *bytes.Buffer, g *db.CourseGroup) { optFloat(w, g.AverageRating) },
+		}),
+		rels: map[string]*relation{"key": embedded(&courseGroupKeyKind, func(g *db.CourseGroup) *db.CourseGroupKey { return g.Key })}}
+}
+
+// embedded is the relation from a group to its key, which the group holds.
+func embedded[P, C any](child **kind, get func(*P) *C) *relation {
+	r := &relation{}
+	r.one = func(x *fx, parents []any, _ []string) (map[any]any, error) {
+		out := make(map[any]any, len(parents))
+		for _, p := range parents {
+			c := get(p.(*P))
+			if c == nil {
+				return nil, errSlow
+			}
+			out[p] = c
+		}
+		return out, nil
 	}
+	lazyChild(r, child)
+	return r
+}
+
+// someString is loader.Some for a string key.
+func someString(s *string) (string, bool) {
+	if s == nil {
+		return "", false
+	}
+	return *s, true
 }

@@ -36,6 +36,14 @@ func FieldArgs(ctx context.Context, es graphql.ExecutableSchema, typeName, field
 		return ec.field_Query_enrollments_args(ctx, raw)
 	case "Query.incentives":
 		return ec.field_Query_incentives_args(ctx, raw)
+	case "ParticipantConnection.groups":
+		return ec.field_ParticipantConnection_groups_args(ctx, raw)
+	case "CourseConnection.groups":
+		return ec.field_CourseConnection_groups_args(ctx, raw)
+	case "EnrollmentConnection.groups":
+		return ec.field_EnrollmentConnection_groups_args(ctx, raw)
+	case "IncentiveConnection.groups":
+		return ec.field_IncentiveConnection_groups_args(ctx, raw)
 	case "Participant.enrollments":
 		return ec.field_Participant_enrollments_args(ctx, raw)
 	case "Participant.incentives":
