@@ -59,7 +59,7 @@ func (f *fastPath) around(ctx context.Context, next graphql.OperationHandler) gr
 	if oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Query {
 		if data, err := f.run(ctx, oc); err == nil {
 			f.stats.Fast.Add(1)
-			return graphql.OneShot(&graphql.Response{Data: data})
+			return graphql.OneShot(handOver(ctx, data))
 		}
 	}
 	f.stats.Full.Add(1)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"strconv"
 	"time"
 
@@ -457,20 +458,24 @@ func leaves[T any](m map[string]func(*bytes.Buffer, *T)) map[string]func(*bytes.
 }
 
 // plain reports whether s is written the same by every quoting function the marshalers use
-// (gqlgen's string marshaler, strconv.Quote): printable ASCII without quotes or backslashes.
+// (gqlgen's string marshaler, strconv.Quote) and left alone by encoding/json's HTML escaping:
+// printable ASCII without quotes, backslashes, <, > or &.
 func plain(s string) bool {
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
 			return false
 		}
 	}
 	return true
 }
 
-// str writes a String as graphql.MarshalString does.
+// str writes a String as graphql.MarshalString does, then escaped as encoding/json escapes the
+// response that the full executor's transport writes (<, >, &, U+2028, U+2029).
 func str(w *bytes.Buffer, s string) {
 	if !plain(s) {
-		graphql.MarshalString(s).MarshalGQL(w)
+		var quoted bytes.Buffer
+		graphql.MarshalString(s).MarshalGQL(&quoted)
+		json.HTMLEscape(w, quoted.Bytes())
 		return
 	}
 	w.WriteByte('"')
@@ -480,10 +485,11 @@ func str(w *bytes.Buffer, s string) {
 
 func optStr(w *bytes.Buffer, s *string) { writeOptString(w, s) }
 
-// enum writes an enum value as the db enums' MarshalGQL does (strconv.Quote); values are plain.
+// enum writes an enum value as the db enums' MarshalGQL does (strconv.Quote), escaped as str
+// escapes; values are plain.
 func enum[E ~string](w *bytes.Buffer, e E) {
 	if !plain(string(e)) {
-		_, _ = w.WriteString(strconv.Quote(string(e)))
+		json.HTMLEscape(w, []byte(strconv.Quote(string(e))))
 		return
 	}
 	w.WriteByte('"')

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -97,6 +98,11 @@ func TestFastPathMatches(t *testing.T) {
 		t.Fatal(err)
 	}
 	course := a.ids(`SELECT course_id FROM enrollments WHERE participant_id = ? ORDER BY id LIMIT 1`, pa)[0]
+	// A name that JSON and HTML escaping both touch: quotes, a backslash, <, >, &, a tab, U+2028.
+	if _, err := a.db.NewUpdate().Table("participants").Set("full_name = ?", "Budi <b>\"Santoso\"</b> & \\ Sons\t\u2028").
+		Where("id = ?", pa).Exec(t0); err != nil {
+		t.Fatal(err)
+	}
 	callers := map[string]string{"anonymous": ""}
 	for name, c := range map[string]struct {
 		role    db.Role
@@ -207,6 +213,21 @@ func TestFastPathMatches(t *testing.T) {
 				t.Errorf("as %s the fast path answered a query it does not cover:\n%s", name, q)
 			}
 		}
+	}
+
+	// GET answers as POST does.
+	q := `query($p: ID!) { participant(id: $p) { id fullName enrollments(first: 2) { nodes { id course { title } } } } }`
+	_, want := e.same(t, callers["admin"], q, vars)
+	v, _ := json.Marshal(map[string]any{"p": vars["p"]})
+	req := httptest.NewRequest(http.MethodGet, "/graphql?query="+url.QueryEscape(q)+"&variables="+url.QueryEscape(string(v)), nil)
+	req.Header.Set("Authorization", "Bearer "+callers["admin"])
+	rec := httptest.NewRecorder()
+	e.fast.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK || !bytes.Equal(rec.Body.Bytes(), want) {
+		t.Errorf("GET answered %d %s, want POST's %s", rec.Code, rec.Body.Bytes(), want)
+	}
+	if !bytes.Contains(want, []byte(`\u003cb\u003e\"Santoso\"\u003c/b\u003e \u0026 \\ Sons\t\u2028`)) {
+		t.Errorf("the escaped name is not in the answer: %s", want)
 	}
 
 	// A keyset walk: every page's cursor leads to the same next page both ways.

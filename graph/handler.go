@@ -82,8 +82,8 @@ func NewHandler(bdb *bun.DB, logger *slog.Logger, opts Options) http.Handler {
 		InitFunc: websocketAuth(opts.Verifier),
 	})
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(getTransport{})
+	srv.AddTransport(postTransport{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](opts.QueryCacheSize))
 	srv.SetParserTokenLimit(limits.MaxTokens)
 	srv.SetDisableSuggestion(!opts.Suggestions)
