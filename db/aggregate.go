@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -248,13 +249,11 @@ func toFloat(v any) float64 {
 		return n
 	case float32:
 		return float64(n)
-	case string:
-		var f float64
-		fmt.Sscan(n, &f)
+	case string: // numeric arrives as text
+		f, _ := strconv.ParseFloat(n, 64)
 		return f
 	case []byte:
-		var f float64
-		fmt.Sscan(string(n), &f)
+		f, _ := strconv.ParseFloat(string(n), 64)
 		return f
 	}
 	return 0
