@@ -71,9 +71,11 @@ type fx struct {
 	ctx context.Context
 	oc  *graphql.OperationContext
 	f   *fastPath
-	l   *loader.Loaders
 	buf bytes.Buffer
 }
+
+// loaders returns the operation's loaders (built on first use).
+func (x *fx) loaders() *loader.Loaders { return loader.For(x.ctx) }
 
 func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data []byte, err error) {
 	defer func() {
@@ -83,7 +85,7 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 			data, err = nil, errSlow
 		}
 	}()
-	x := &fx{ctx: ctx, oc: oc, f: f, l: loader.For(ctx)}
+	x := &fx{ctx: ctx, oc: oc, f: f}
 	roots, err := x.compileRoot(oc.Operation.SelectionSet)
 	if err != nil {
 		return nil, err
@@ -235,7 +237,7 @@ func toOne[P any, K comparable, V any](child **kind, keyCol string, l func(*load
 				keys = append(keys, k)
 			}
 		}
-		got, err := l(x.l).FetchAll(db.WithColumns(x.ctx, cols), keys)
+		got, err := l(x.loaders()).FetchAll(db.WithColumns(x.ctx, cols), keys)
 		if err != nil {
 			return nil, errSlow
 		}
@@ -276,7 +278,7 @@ func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 		for i, p := range parents {
 			keys[i] = loader.PageKey{By: by, Parent: id(p.(*P)), Args: args}
 		}
-		got, err := pages(x.l).FetchAll(db.WithColumns(x.ctx, cols), keys)
+		got, err := pages(x.loaders()).FetchAll(db.WithColumns(x.ctx, cols), keys)
 		if err != nil {
 			return nil, errSlow
 		}
@@ -296,7 +298,7 @@ func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 		for i, p := range parents {
 			keys[i] = loader.FilterArgs[F]{Filter: f}.Key(by, id(p.(*P)))
 		}
-		got, err := counts(x.l).FetchAll(x.ctx, keys)
+		got, err := counts(x.loaders()).FetchAll(x.ctx, keys)
 		if err != nil {
 			return nil, errSlow
 		}

@@ -181,6 +181,12 @@ func TestFastPathMatches(t *testing.T) {
 			groups(by: [PROVIDER, PLATFORM, MODE, STATUS, PROVINCE, MONTH], first: 15, orderBy: {field: AMOUNT, direction: DESC}) {
 				key { provider { id name kind } platform { id code name } mode status province { name } month category } count amount completedCount completionRate } } }`,
 		`{ courses(filter: {mode: [WEBINAR]}) { totalCount groups(by: [CATEGORY, MODE, PROVIDER], first: 12) { key { category mode provider { id name } } count averagePrice averageRating } } }`,
+		// One relation under several aliases with different arguments, in nodes and in edges, and an
+		// object reached twice (a course under two enrollments) with a connection under it.
+		`{ participants(first: 5) { nodes { a: enrollments(first: 1) { nodes { id } }
+			b: enrollments(first: 3, orderBy: {field: PRICE, direction: DESC}) { totalCount nodes { id price c1: course { id } c2: course { title } } } }
+			edges { node { c: enrollments(last: 1) { nodes { id } } } } } }`,
+		`{ enrollments(first: 30, filter: {status: [COMPLETED]}) { nodes { course { id enrollments(first: 2) { totalCount nodes { id } } provider { id } } } } }`,
 		`{ participants(last: 3) { pageInfo { hasPreviousPage hasNextPage startCursor } edges { cursor node { id } } } }`,
 		`{ participants(first: 0) { pageInfo { hasNextPage startCursor endCursor } nodes { id } } }`,
 	}

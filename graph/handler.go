@@ -103,8 +103,13 @@ func NewHandler(bdb *bun.DB, logger *slog.Logger, opts Options) http.Handler {
 	// Loaders live for one operation, with the scope of the caller who sent it: over HTTP that is
 	// the request, over a websocket each subscription or query on the connection.
 	ref := &loader.Reference{}
+	preload, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	if err := ref.Preload(preload, bdb); err != nil {
+		logger.Warn("reference data not loaded yet; the first request will load it", "error", err)
+	}
+	cancel()
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(loader.With(ctx, loader.New(ctx, bdb, scopeFor(ctx), opts.LoaderWait, ref)))
+		return next(loader.WithLazy(ctx, bdb, scopeFor(ctx), opts.LoaderWait, ref))
 	})
 	// Queries that lists and pages are made of skip gqlgen's per-field execution (fastpath.go).
 	if opts.Stats == nil {

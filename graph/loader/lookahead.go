@@ -93,7 +93,7 @@ func Register[T any](ctx context.Context, rows []*T, connection bool) {
 	if fc == nil || len(rows) == 0 {
 		return
 	}
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	l, ok := from(ctx)
 	if !ok {
 		return
 	}
@@ -108,7 +108,7 @@ func Register[T any](ctx context.Context, rows []*T, connection bool) {
 // its subfield sub: for example the keys of a list of groups, under "key".
 func RegisterUnder[T any](ctx context.Context, sub string, objs []*T) {
 	fc := graphql.GetFieldContext(ctx)
-	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	l, ok := from(ctx)
 	if fc == nil || !ok || len(objs) == 0 {
 		return
 	}
@@ -132,7 +132,7 @@ func register(a *lookahead, here string, objs []any, connection bool) {
 // are primed with the zero value, which Required, Optional and List read as absent.
 func Related[P any, K comparable, V any](ctx context.Context, l *Loader[K, V], key K, keyOf func(*P) (K, bool), expand func(V) []any, connection bool) (V, error) {
 	if fc := graphql.GetFieldContext(ctx); fc != nil && fc.Parent != nil {
-		if ls, ok := ctx.Value(ctxKey{}).(*Loaders); ok {
+		if ls, ok := from(ctx); ok {
 			a := &ls.ahead
 			parent := position(fc.Parent)
 			here := parent + "." + fc.Field.Alias
@@ -240,7 +240,7 @@ func Some(id *int64) (int64, bool) {
 // nested connection's arguments and selection.
 func PerPosition[T any](ctx context.Context, name string, f func() T) T {
 	fc := graphql.GetFieldContext(ctx)
-	ls, ok := ctx.Value(ctxKey{}).(*Loaders)
+	ls, ok := from(ctx)
 	if fc == nil || !ok {
 		return f()
 	}
