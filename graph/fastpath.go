@@ -19,9 +19,10 @@ import (
 	"prakerja/graph/model"
 )
 
-// The fast path answers the read queries that pages and lists are made of (connections of
-// participants, courses, providers, enrollments and incentives, their plain fields, their to-one
-// relations and their nested connections) without gqlgen's per-field execution. gqlgen resolves
+// The fast path answers the read queries that pages, lists and dashboards are made of (root
+// connections of participants, courses, providers, enrollments and incentives with their totals
+// and groups, lookups by ID, plain fields, to-one relations and nested connections) without
+// gqlgen's per-field execution. gqlgen resolves
 // and marshals every field of every object through its own context, goroutine bookkeeping and
 // closures: about twenty allocations a field, which made a page of 50 participants with their
 // enrollments and incentives cost the server several times what its five SQL statements cost the
@@ -32,17 +33,19 @@ import (
 //     @include) and parse every argument with the generated parsers (generated.FieldArgs);
 //  2. fetch: breadth first, one batch per relation and position, through the same resolvers,
 //     loaders' batch functions and so the same scope and masking as the full executor;
-//  3. write: the JSON of the response, with the same marshalers as the generated code.
+//  3. write: the JSON of the response, byte for byte what the generated marshalers and the
+//     transport's encoding would write (encoded.go then writes it without encoding it again).
 //
-// Anything it does not cover (another field, type or directive, a mutation, an aggregate, an
-// error of any kind) goes to gqlgen's executor unchanged, which then answers the whole
+// Anything it does not cover (another field, type or directive, a mutation, a nested aggregate,
+// an error of any kind) goes to gqlgen's executor unchanged, which then answers the whole
 // operation. TestFastPathMatches runs every query both ways and compares the bytes.
 
 // errSlow says that the operation needs the full executor.
 var errSlow = errors.New("fast path: not covered")
 
 // ExecutorStats counts the operations each executor answered: the fast path, or gqlgen's
-// executor (everything else: mutations, subscriptions, aggregates, errors, uncovered fields).
+// executor (everything else: mutations, subscriptions, nested aggregates, errors, uncovered
+// fields).
 type ExecutorStats struct {
 	Fast, Full atomic.Int64
 }
