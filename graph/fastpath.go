@@ -43,6 +43,12 @@ import (
 // errSlow says that the operation needs the full executor.
 var errSlow = errors.New("fast path: not covered")
 
+// decline says that the operation needs the full executor, and why (logged at debug level, for
+// whoever extends the fast path's coverage).
+func decline(format string, args ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{errSlow}, args...)...)
+}
+
 // ExecutorStats counts the operations each executor answered: the fast path, or gqlgen's
 // executor (everything else: mutations, subscriptions, nested aggregates, errors, uncovered
 // fields).
@@ -60,10 +66,13 @@ type fastPath struct {
 func (f *fastPath) around(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 	oc := graphql.GetOperationContext(ctx)
 	if oc != nil && oc.Operation != nil && oc.Operation.Operation == ast.Query {
-		if data, err := f.run(ctx, oc); err == nil {
+		data, err := f.run(ctx, oc)
+		if err == nil {
 			f.stats.Fast.Add(1)
 			return graphql.OneShot(handOver(ctx, data))
 		}
+		f.r.Logger.DebugContext(ctx, "gqlgen's executor answers this operation", "reason", err.Error(),
+			"operation", oc.OperationName, "request_id", RequestID(ctx))
 	}
 	f.stats.Full.Add(1)
 	return next(ctx)
@@ -131,11 +140,11 @@ func (x *fx) collect(sel ast.SelectionSet, implementors []string) ([]graphql.Col
 			continue
 		}
 		if len(f.Deferrables) > 0 {
-			return nil, errSlow
+			return nil, decline("%s is deferred", f.Name)
 		}
 		for _, d := range f.Directives {
 			if d.Name != "skip" && d.Name != "include" {
-				return nil, errSlow
+				return nil, decline("@%s on %s", d.Name, f.Name)
 			}
 		}
 	}
@@ -145,7 +154,7 @@ func (x *fx) collect(sel ast.SelectionSet, implementors []string) ([]graphql.Col
 func (x *fx) args(typeName string, f graphql.CollectedField) (map[string]any, error) {
 	a, err := generated.FieldArgs(x.ctx, x.f.es, typeName, f.Name, f.ArgumentMap(x.oc.Variables))
 	if err != nil {
-		return nil, errSlow
+		return nil, decline("arguments of %s.%s: %v", typeName, f.Name, err)
 	}
 	return a, nil
 }
@@ -394,7 +403,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 		}
 		if leaf, ok := k.leaves[f.Name]; ok {
 			if len(f.Arguments) > 0 {
-				return nil, errSlow
+				return nil, decline("%s.%s has arguments", k.name, f.Name)
 			}
 			s.leaves[i] = leaf
 			s.cols = append(s.cols, k.columns(f.Name)...)
@@ -402,7 +411,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 		}
 		rel, ok := k.rels[f.Name]
 		if !ok {
-			return nil, errSlow
+			return nil, decline("%s.%s is not covered", k.name, f.Name)
 		}
 		rs := &relSel{rel: rel}
 		s.cols = append(s.cols, rel.key...)
@@ -440,12 +449,12 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSe
 			c.count = true
 		case "totalAmount":
 			if !root {
-				return nil, errSlow
+				return nil, decline("%s.totalAmount below the root", typeName)
 			}
 			c.amount = true
 		case "groups":
 			if !root || ck.group == nil {
-				return nil, errSlow
+				return nil, decline("%s.groups below the root", typeName)
 			}
 			g := &groupSel{}
 			if g.args, err = x.args(typeName, f); err != nil {
@@ -483,12 +492,12 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSe
 					}
 					c.cols = append(c.cols, e.node[j].cols...)
 				default:
-					return nil, errSlow
+					return nil, decline("%s.%s is not covered", edgeType, g.Name)
 				}
 			}
 			c.edges[i] = e
 		default:
-			return nil, errSlow
+			return nil, decline("%s.%s is not covered", typeName, f.Name)
 		}
 	}
 	return c, nil

@@ -364,7 +364,7 @@ func (x *fx) compileRoot(sel ast.SelectionSet) ([]*rootSel, error) {
 		}
 		def, ok := rootFields[f.Name]
 		if !ok {
-			return nil, errSlow
+			return nil, decline("Query.%s is not covered", f.Name)
 		}
 		r.def = def
 		if r.args, err = x.args("Query", f); err != nil {

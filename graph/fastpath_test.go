@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -290,5 +291,33 @@ func TestFastPathStatements(t *testing.T) {
 	}
 	if e.fastStats.Fast.Load() != 2 {
 		t.Errorf("the fast path answered %d operations, want 2", e.fastStats.Fast.Load())
+	}
+}
+
+// TestFastPathSaysWhy checks that at debug level the server logs why gqlgen's executor answers an
+// operation, for whoever extends the fast path.
+func TestFastPathSaysWhy(t *testing.T) {
+	a := mustAPI(t)
+	verifier, err := auth.NewVerifier(t0, auth.Config{Secret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	h := graph.NewHandler(a.db, logger, graph.Options{Verifier: verifier})
+	for q, why := range map[string]string{
+		`{ participants(first: 1) { nodes { payoutAccounts { id } } } }`:    "Participant.payoutAccounts is not covered",
+		`{ waves(first: 1) { nodes { id } } }`:                              "Query.waves is not covered",
+		`{ providers(first: 1) { nodes { enrollments { totalAmount } } } }`: "EnrollmentConnection.totalAmount below the root",
+		`query($n: Int) { participants(first: $n) { nodes { id } } }`:       "", // covered: nothing to say
+	} {
+		logs.Reset()
+		if code, body := post(t, h, a.token, q, map[string]any{"n": 1}); code != http.StatusOK {
+			t.Fatalf("%s: status %d: %s", q, code, body)
+		}
+		got := logs.String()
+		if why == "" && strings.Contains(got, "gqlgen's executor answers") || why != "" && !strings.Contains(got, why) {
+			t.Errorf("%s: the log says %q, want %q", q, got, why)
+		}
 	}
 }
