@@ -2,9 +2,7 @@ package graph_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"prakerja/graph"
@@ -31,17 +29,12 @@ func nestedPage(b *testing.B, a *api) {
 		id nik fullName gender status balance registeredAt
 		enrollments(first: 10) { nodes { id price status purchasedAt course { id title category mode provider { id name } } } }
 		incentives(first: 10) { nodes { id kind sequence amount dueOn status paidAt } } } } }`
-	body, _ := json.Marshal(map[string]any{"query": q})
 	run := func() int {
-		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+a.token)
-		rec := httptest.NewRecorder()
-		a.h.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {
-			b.Fatalf("status %d: %.300s", rec.Code, rec.Body.String())
+		code, body := post(a.h, a.token, q, nil)
+		if code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
+			b.Errorf("status %d: %.300s", code, body)
 		}
-		return rec.Body.Len()
+		return len(body)
 	}
 	size := run()
 	a.queries.Reset()

@@ -120,6 +120,18 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 	return x.buf.Bytes(), nil
 }
 
+// list writes a JSON array of n elements, element i by write(i).
+func (x *fx) list(n int, write func(i int)) {
+	x.buf.WriteByte('[')
+	for i := range n {
+		if i > 0 {
+			x.buf.WriteByte(',')
+		}
+		write(i)
+	}
+	x.buf.WriteByte(']')
+}
+
 // key writes "alias": (an alias is a GraphQL name, which JSON needs no escapes for).
 func (x *fx) key(alias string) {
 	x.buf.WriteByte('"')
@@ -621,35 +633,16 @@ func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
 		case "totalAmount":
 			money(&x.buf, amount)
 		case "groups":
-			x.buf.WriteByte('[')
-			for j, g := range c.groups[i].rows {
-				if j > 0 {
-					x.buf.WriteByte(',')
-				}
-				c.groups[i].obj.write(x, g)
-			}
-			x.buf.WriteByte(']')
+			g := c.groups[i]
+			x.list(len(g.rows), func(j int) { g.obj.write(x, g.rows[j]) })
 		case "nodes":
-			x.buf.WriteByte('[')
-			for j, n := range cn.nodes() {
-				if j > 0 {
-					x.buf.WriteByte(',')
-				}
-				c.nodes[i].write(x, n)
-			}
-			x.buf.WriteByte(']')
+			rows, s := cn.nodes(), c.nodes[i]
+			x.list(len(rows), func(j int) { s.write(x, rows[j]) })
 		case "pageInfo":
 			writePageInfo(x, c.pageInfo[i], cn.info())
 		case "edges":
-			e := c.edges[i]
-			x.buf.WriteByte('[')
-			for j, n := range cn.nodes() {
-				if j > 0 {
-					x.buf.WriteByte(',')
-				}
-				e.write(x, cn, j, n)
-			}
-			x.buf.WriteByte(']')
+			rows, e := cn.nodes(), c.edges[i]
+			x.list(len(rows), func(j int) { e.write(x, cn, j, rows[j]) })
 		}
 	}
 	x.buf.WriteByte('}')

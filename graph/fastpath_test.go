@@ -33,9 +33,9 @@ func newExecutors(t *testing.T) *executors {
 	return e
 }
 
-// post sends q with vars to h with token and returns the status and the body as sent.
-func post(t *testing.T, h http.Handler, token, q string, vars map[string]any) (int, []byte) {
-	t.Helper()
+// post sends q with vars to h with a bearer token (none when empty) and returns the status and
+// the body as sent. It uses no testing.T, so that goroutines may call it.
+func post(h http.Handler, token, q string, vars map[string]any) (int, []byte) {
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -52,9 +52,9 @@ func post(t *testing.T, h http.Handler, token, q string, vars map[string]any) (i
 func (e *executors) same(t *testing.T, token, q string, vars map[string]any) (bool, []byte) {
 	t.Helper()
 	before := e.fastStats.Fast.Load()
-	fastCode, fastBody := post(t, e.fast, token, q, vars)
+	fastCode, fastBody := post(e.fast, token, q, vars)
 	fast := e.fastStats.Fast.Load() > before
-	fullCode, fullBody := post(t, e.full, token, q, vars)
+	fullCode, fullBody := post(e.full, token, q, vars)
 	if fastCode != fullCode || !bytes.Equal(fastBody, fullBody) && !sameErrors(fastBody, fullBody) {
 		t.Fatalf("the executors disagree (fast path answered: %v)\nquery: %s\nvariables: %v\nfast %d: %.2000s\nfull %d: %.2000s",
 			fast, q, vars, fastCode, fastBody, fullCode, fullBody)
@@ -273,9 +273,9 @@ func TestFastPathStatements(t *testing.T) {
 	const q = `{ participants(first: 50) { pageInfo { hasNextPage endCursor } nodes {
 		id nik fullName enrollments(first: 10) { nodes { id course { id title provider { id name } } } }
 		incentives(first: 10) { nodes { id amount } } } } }`
-	post(t, e.fast, e.a.token, q, nil) // the first request reads the reference data (provinces, schemes) once
+	post(e.fast, e.a.token, q, nil) // the first request reads the reference data (provinces, schemes) once
 	e.a.queries.Reset()
-	if code, body := post(t, e.fast, e.a.token, q, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
+	if code, body := post(e.fast, e.a.token, q, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
 		t.Fatalf("status %d: %.500s", code, body)
 	}
 	if got := e.a.queries.Count(); got != 5 {
@@ -312,7 +312,7 @@ func TestFastPathSaysWhy(t *testing.T) {
 		`query($n: Int) { participants(first: $n) { nodes { id } } }`:       "", // covered: nothing to say
 	} {
 		logs.Reset()
-		if code, body := post(t, h, a.token, q, map[string]any{"n": 1}); code != http.StatusOK {
+		if code, body := post(h, a.token, q, map[string]any{"n": 1}); code != http.StatusOK {
 			t.Fatalf("%s: status %d: %s", q, code, body)
 		}
 		got := logs.String()

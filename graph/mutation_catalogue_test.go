@@ -1,11 +1,9 @@
 package graph_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
@@ -133,22 +131,12 @@ func catMutation(name string) string {
 // catPost sends a GraphQL request to h with a bearer token (none when empty). It uses no
 // testing.T, so that goroutines may call it.
 func catPost(h http.Handler, token, query string, vars map[string]any) (gqlResponse, error) {
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		return gqlResponse{}, err
-	}
-	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, req)
+	code, body := post(h, token, query, vars)
 	var resp gqlResponse
-	if err := json.Unmarshal(rec.Body.Bytes(), &resp); err != nil {
-		return resp, fmt.Errorf("status %d, body not JSON: %v: %s", rec.Code, err, rec.Body.String())
+	if err := json.Unmarshal(body, &resp); err != nil {
+		return resp, fmt.Errorf("status %d, body not JSON: %v: %s", code, err, body)
 	}
-	resp.Status = rec.Code
+	resp.Status = code
 	return resp, nil
 }
 
