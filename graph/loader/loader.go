@@ -336,11 +336,6 @@ func (z *lazy) get() *Loaders {
 	return z.l
 }
 
-// With returns a context that carries l.
-func With(ctx context.Context, l *Loaders) context.Context {
-	return context.WithValue(ctx, ctxKey{}, &lazy{make: func() *Loaders { return l }})
-}
-
 // WithLazy returns a context whose loaders New builds, with ctx, the first time they are asked
 // for: the loaders of one operation, for the caller in ctx.
 func WithLazy(ctx context.Context, idb bun.IDB, scope db.Scope, wait time.Duration, ref *Reference) context.Context {
@@ -361,7 +356,7 @@ func from(ctx context.Context) (*Loaders, bool) {
 func For(ctx context.Context) *Loaders {
 	l, ok := from(ctx)
 	if !ok {
-		panic("loader: no loaders in context; attach them with loader.With for each operation")
+		panic("loader: no loaders in context; attach them with loader.WithLazy for each operation")
 	}
 	return l
 }
