@@ -120,6 +120,19 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 	return x.buf.Bytes(), nil
 }
 
+// object writes a JSON object with a member per field, its value by write(i, field).
+func (x *fx) object(fields []graphql.CollectedField, write func(i int, f graphql.CollectedField)) {
+	x.buf.WriteByte('{')
+	for i, f := range fields {
+		if i > 0 {
+			x.buf.WriteByte(',')
+		}
+		x.key(f.Alias)
+		write(i, f)
+	}
+	x.buf.WriteByte('}')
+}
+
 // list writes a JSON array of n elements, element i by write(i).
 func (x *fx) list(n int, write func(i int)) {
 	x.buf.WriteByte('[')
@@ -600,12 +613,7 @@ func (s *objSel) write(x *fx, obj any) {
 		x.buf.Write(jsonNull)
 		return
 	}
-	x.buf.WriteByte('{')
-	for i, f := range s.fields {
-		if i > 0 {
-			x.buf.WriteByte(',')
-		}
-		x.key(f.Alias)
+	x.object(s.fields, func(i int, f graphql.CollectedField) {
 		switch rs := s.rels[i]; {
 		case rs == nil:
 			s.leaves[i](&x.buf, obj)
@@ -614,17 +622,11 @@ func (s *objSel) write(x *fx, obj any) {
 		default:
 			rs.conn.write(x, rs.conns[obj], rs.counts[obj], 0)
 		}
-	}
-	x.buf.WriteByte('}')
+	})
 }
 
 func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
-	x.buf.WriteByte('{')
-	for i, f := range c.fields {
-		if i > 0 {
-			x.buf.WriteByte(',')
-		}
-		x.key(f.Alias)
+	x.object(c.fields, func(i int, f graphql.CollectedField) {
 		switch f.Name {
 		case "__typename":
 			str(&x.buf, c.typeName)
@@ -644,17 +646,11 @@ func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
 			rows, e := cn.nodes(), c.edges[i]
 			x.list(len(rows), func(j int) { e.write(x, cn, j, rows[j]) })
 		}
-	}
-	x.buf.WriteByte('}')
+	})
 }
 
 func (e *edgeSel) write(x *fx, cn connection, row int, node any) {
-	x.buf.WriteByte('{')
-	for i, f := range e.fields {
-		if i > 0 {
-			x.buf.WriteByte(',')
-		}
-		x.key(f.Alias)
+	x.object(e.fields, func(i int, f graphql.CollectedField) {
 		switch f.Name {
 		case "__typename":
 			str(&x.buf, e.typeName)
@@ -663,17 +659,11 @@ func (e *edgeSel) write(x *fx, cn connection, row int, node any) {
 		case "node":
 			e.node[i].write(x, node)
 		}
-	}
-	x.buf.WriteByte('}')
+	})
 }
 
 func writePageInfo(x *fx, fields []graphql.CollectedField, p *model.PageInfo) {
-	x.buf.WriteByte('{')
-	for i, f := range fields {
-		if i > 0 {
-			x.buf.WriteByte(',')
-		}
-		x.key(f.Alias)
+	x.object(fields, func(i int, f graphql.CollectedField) {
 		switch f.Name {
 		case "__typename":
 			str(&x.buf, "PageInfo")
@@ -688,8 +678,7 @@ func writePageInfo(x *fx, fields []graphql.CollectedField, p *model.PageInfo) {
 		default:
 			panic(fmt.Sprintf("PageInfo has no field %s", f.Name)) // validation rules it out
 		}
-	}
-	x.buf.WriteByte('}')
+	})
 }
 
 func writeBool(w *bytes.Buffer, b bool) {
