@@ -387,7 +387,7 @@ func newMux(cfg config, bdb *bun.DB, logger *slog.Logger, verifier *auth.Verifie
 		Name: "prakerja_sql_statements_total", Help: "SQL statements run against PostgreSQL.",
 	})
 	reg.MustRegister(statements)
-	bdb.AddQueryHook(statementCounter{statements})
+	db.AddQueryHook(bdb, statementCounter{statements})
 
 	executors := &graph.ExecutorStats{}
 	for name, n := range map[string]*atomic.Int64{"fast": &executors.Fast, "full": &executors.Full} {

@@ -79,6 +79,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*bun.DB, error) {
 	sqldb.SetMaxIdleConns(maxOpen)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	bdb := bun.NewDB(sqldb, pgdialect.New())
+	installHub(bdb)
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := bdb.PingContext(pingCtx); err != nil {

@@ -332,7 +332,7 @@ func (s *listSpec[T, F]) find(ctx context.Context, idb bun.IDB, scope Scope, f *
 	if p.limit == 0 || args.SkipRows {
 		return &Page[T]{HasPreviousPage: p.after != nil, HasNextPage: p.before != nil}, nil
 	}
-	if err := s.keyset(q, key, p).Scan(ctx); err != nil {
+	if err := scanModels(ctx, idb, s.keyset(q, key, p), &rows); err != nil {
 		return nil, fmt.Errorf("list %s: %w", s.name, err)
 	}
 	return s.finish(s.masked(scope, rows), order, key, p), nil
@@ -372,10 +372,9 @@ func (s *listSpec[T, F]) findPerParent(ctx context.Context, idb bun.IDB, scope S
 	}
 	inner = s.keyset(inner.Where(s.alias+"."+parentCol+" = parent.id"), key, p)
 	var rows []*T
-	err = idb.NewSelect().Model(&rows).Column(cols...).
+	err = scanModels(ctx, idb, idb.NewSelect().Model(&rows).Column(cols...).
 		ModelTableExpr("unnest(?::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (?) AS "+s.alias, pgdialect.Array(parents), inner).
-		OrderExpr("parent.ord, " + outerOrder).
-		Scan(ctx)
+		OrderExpr("parent.ord, "+outerOrder), &rows)
 	if err != nil {
 		return nil, fmt.Errorf("list %s per %s: %w", s.name, parentCol, err)
 	}
@@ -452,7 +451,7 @@ func (s *listSpec[T, F]) byColumn(ctx context.Context, idb bun.IDB, scope Scope,
 	var rows []*T
 	q := scope.restrict(idb.NewSelect().Model(&rows).Column(readColumns[T](ctx, idb, col)...), s.table, s.alias).
 		Where(s.alias+"."+col+" IN (?)", bun.In(keys))
-	if err := q.Scan(ctx); err != nil {
+	if err := scanModels(ctx, idb, q, &rows); err != nil {
 		return nil, fmt.Errorf("find %s by %s: %w", s.name, col, err)
 	}
 	for _, r := range s.masked(scope, rows) {
@@ -472,7 +471,7 @@ func (s *listSpec[T, F]) listByColumn(ctx context.Context, idb bun.IDB, scope Sc
 	q := scope.restrict(idb.NewSelect().Model(&rows), s.table, s.alias).
 		Where(s.alias+"."+col+" IN (?)", bun.In(keys)).
 		OrderExpr(s.alias + ".id")
-	if err := q.Scan(ctx); err != nil {
+	if err := scanModels(ctx, idb, q, &rows); err != nil {
 		return nil, fmt.Errorf("list %s by %s: %w", s.name, col, err)
 	}
 	for _, r := range s.masked(scope, rows) {

@@ -177,9 +177,9 @@ func TestDashboardPlans(t *testing.T) {
 func explainOne(t *testing.T, bdb *bun.DB, run func() error) (planNode, string) {
 	t.Helper()
 	counter := &captured{}
-	bdb.AddQueryHook(counter)
+	db.AddQueryHook(bdb, counter)
 	err := run()
-	bdb.ResetQueryHooks()
+	db.ResetQueryHooks(bdb)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -275,7 +275,7 @@ func TestRollupsAnswerAsTables(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			counter := dbtest.CountQueries(bdb)
 			got, err := tc.run(ctx)
-			bdb.ResetQueryHooks()
+			db.ResetQueryHooks(bdb)
 			if err != nil {
 				t.Fatal(err)
 			}

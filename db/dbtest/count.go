@@ -5,6 +5,8 @@ import (
 	"sync"
 
 	"github.com/uptrace/bun"
+
+	"prakerja/db"
 )
 
 // QueryCounter counts the SQL statements a database runs, through a bun query hook.
@@ -16,7 +18,7 @@ type QueryCounter struct {
 // CountQueries installs a counter on bdb. Every statement bdb runs from now on is recorded.
 func CountQueries(bdb *bun.DB) *QueryCounter {
 	c := &QueryCounter{}
-	bdb.AddQueryHook(c)
+	db.AddQueryHook(bdb, c)
 	return c
 }
 

@@ -1,0 +1,358 @@
+package db
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unsafe"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
+)
+
+// Direct scanning. The read paths that pages, lists and lookups take (find, findPerParent,
+// byColumn, groups) build their SQL with bun and run it on the pgx connection under database/sql,
+// scanning each column straight into the model's field from PostgreSQL's binary format. Through
+// bun and database/sql every value became a driver.Value first (an allocation for each string and
+// time), was converted again by database/sql and then placed by reflection; on the nested page of
+// the benchmark that was a third of the server's CPU.
+//
+// The result is the same as bun's Scan (TestDirectScanMatchesBun compares every model, every
+// column, NULLs included): a NULL leaves a non-pointer field at its zero value and a pointer field
+// nil. The statement goes through the query hooks as bun's statements do (hooks.go). Inside a
+// transaction (idb is not the *bun.DB from Open), or under WithoutDirectScan, bun scans as before.
+
+type noDirectKey struct{}
+
+// WithoutDirectScan returns a context in which reads scan through bun and database/sql, for
+// comparing the two ways.
+func WithoutDirectScan(ctx context.Context) context.Context {
+	return context.WithValue(ctx, noDirectKey{}, true)
+}
+
+// directDB returns the database and its hook hub when reads on idb in ctx can scan directly.
+func directDB(ctx context.Context, idb bun.IDB) (*bun.DB, *hub, bool) {
+	bdb, ok := idb.(*bun.DB)
+	if !ok || ctx.Value(noDirectKey{}) != nil {
+		return nil, nil, false
+	}
+	h := hubOf(bdb)
+	return bdb, h, h != nil
+}
+
+// scanModels runs q, a select of T's table built with Model(rows), and sets *rows to its rows,
+// as q.Scan(ctx) does.
+func scanModels[T any](ctx context.Context, idb bun.IDB, q *bun.SelectQuery, rows *[]*T) error {
+	bdb, h, ok := directDB(ctx, idb)
+	if !ok {
+		return q.Scan(ctx)
+	}
+	b, err := q.AppendQuery(bdb.QueryGen(), nil)
+	if err != nil {
+		return err
+	}
+	return runDirect(ctx, bdb, h, string(b), func(r pgx.Rows) error {
+		plan, err := planFor[T](bdb, r.FieldDescriptions())
+		if err != nil {
+			return err
+		}
+		fields, dest := plan.instance()
+		out := (*rows)[:0]
+		for r.Next() {
+			row := new(T)
+			base := unsafe.Pointer(row)
+			for i := range fields {
+				f := &fields[i]
+				f.point(base)
+				if f.kind == fOther {
+					dest[i] = reflect.NewAt(f.typ, f.p).Interface()
+				}
+			}
+			if err := r.Scan(dest...); err != nil {
+				return err
+			}
+			out = append(out, row)
+		}
+		*rows = out
+		return nil
+	})
+}
+
+// runDirect runs query on a pgx connection of bdb's pool, between the query hooks, and hands its
+// rows to scan.
+func runDirect(ctx context.Context, bdb *bun.DB, h *hub, query string, scan func(pgx.Rows) error) error {
+	ctx, after := h.around(ctx, bdb, query)
+	conn, err := bdb.DB.Conn(ctx)
+	if err != nil {
+		after(err)
+		return err
+	}
+	err = conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("direct scan: the driver connection is a %T, not pgx's", dc)
+		}
+		rows, err := sc.Conn().Query(ctx, query)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if err := scan(rows); err != nil {
+			return err
+		}
+		rows.Close()
+		return rows.Err()
+	})
+	if cerr := conn.Close(); err == nil && cerr != nil && cerr != sql.ErrConnDone {
+		err = cerr
+	}
+	after(err)
+	return err
+}
+
+// A scanPlan places the columns of a result in the fields of T: one fieldKind and offset per
+// column.
+type scanPlan struct {
+	cols []fieldPlan
+}
+
+type fieldPlan struct {
+	kind   fieldKind
+	ptr    bool         // the field is a pointer to the kind
+	offset uintptr      // of the field in the struct
+	typ    reflect.Type // the field's type, for fOther
+}
+
+type fieldKind uint8
+
+const (
+	fOther fieldKind = iota // pgx scans into the field itself (such as a map from jsonb)
+	fString
+	fInt64
+	fInt
+	fTime
+	fFloat
+	fBool
+)
+
+type planKey struct {
+	typ  reflect.Type
+	cols string
+}
+
+var plans sync.Map // planKey → *scanPlan
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// planFor returns the plan that scans columns into T, which must each be a field of T's table.
+func planFor[T any](bdb *bun.DB, fds []pgconn.FieldDescription) (*scanPlan, error) {
+	typ := reflect.TypeFor[T]()
+	var sb strings.Builder
+	for _, fd := range fds {
+		sb.WriteString(fd.Name)
+		sb.WriteByte(',')
+	}
+	key := planKey{typ, sb.String()}
+	if p, ok := plans.Load(key); ok {
+		return p.(*scanPlan), nil
+	}
+	table := bdb.Dialect().Tables().Get(typ)
+	p := &scanPlan{cols: make([]fieldPlan, len(fds))}
+	for i, fd := range fds {
+		f, ok := table.FieldMap[fd.Name]
+		if !ok {
+			return nil, fmt.Errorf("direct scan: %s has no column %s", table.TypeName, fd.Name)
+		}
+		fp, err := fieldPlanOf(typ, f)
+		if err != nil {
+			return nil, err
+		}
+		p.cols[i] = fp
+	}
+	plans.Store(key, p)
+	return p, nil
+}
+
+func fieldPlanOf(typ reflect.Type, f *schema.Field) (fieldPlan, error) {
+	var fp fieldPlan
+	t := typ
+	for i, idx := range f.Index {
+		sf := t.Field(idx)
+		fp.offset += sf.Offset
+		t = sf.Type
+		if i < len(f.Index)-1 && t.Kind() != reflect.Struct {
+			return fp, fmt.Errorf("direct scan: %s.%s is reached through a pointer", typ, f.GoName)
+		}
+	}
+	fp.typ = t
+	el := t
+	if t.Kind() == reflect.Pointer {
+		fp.ptr = true
+		el = t.Elem()
+	}
+	switch {
+	case el == timeType:
+		fp.kind = fTime
+	case el.Kind() == reflect.String:
+		fp.kind = fString
+	case el.Kind() == reflect.Int64:
+		fp.kind = fInt64
+	case el.Kind() == reflect.Int && strconv.IntSize == 64:
+		fp.kind = fInt
+	case el.Kind() == reflect.Float64:
+		fp.kind = fFloat
+	case el.Kind() == reflect.Bool:
+		fp.kind = fBool
+	default:
+		fp.kind, fp.ptr = fOther, false
+	}
+	return fp, nil
+}
+
+// instance returns the scanners of one result set, and the destinations to hand rows.Scan.
+func (p *scanPlan) instance() ([]field, []any) {
+	fields := make([]field, len(p.cols))
+	dest := make([]any, len(p.cols))
+	for i, c := range p.cols {
+		fields[i] = field{fieldPlan: c}
+		f := &fields[i]
+		switch c.kind {
+		case fString:
+			dest[i] = (*textField)(f)
+		case fInt64, fInt:
+			dest[i] = (*intField)(f)
+		case fTime:
+			dest[i] = (*timeField)(f)
+		case fFloat:
+			dest[i] = (*floatField)(f)
+		case fBool:
+			dest[i] = (*boolField)(f)
+		}
+	}
+	return fields, dest
+}
+
+// field is one column's scanner: it writes into the field at p of the current row.
+type field struct {
+	fieldPlan
+	p unsafe.Pointer
+}
+
+func (f *field) point(row unsafe.Pointer) { f.p = unsafe.Add(row, f.offset) }
+
+type (
+	textField  field
+	intField   field
+	timeField  field
+	floatField field
+	boolField  field
+)
+
+func (f *textField) ScanText(v pgtype.Text) error {
+	switch {
+	case f.ptr && !v.Valid:
+		*(**string)(f.p) = nil
+	case f.ptr:
+		s := v.String
+		*(**string)(f.p) = &s
+	case v.Valid:
+		*(*string)(f.p) = v.String
+	default:
+		*(*string)(f.p) = ""
+	}
+	return nil
+}
+
+func (f *intField) ScanInt64(v pgtype.Int8) error {
+	switch {
+	case f.ptr && !v.Valid:
+		*(*unsafe.Pointer)(f.p) = nil
+	case f.ptr && f.kind == fInt:
+		n := int(v.Int64)
+		*(**int)(f.p) = &n
+	case f.ptr:
+		n := v.Int64
+		*(**int64)(f.p) = &n
+	case f.kind == fInt:
+		*(*int)(f.p) = int(v.Int64)
+	default:
+		*(*int64)(f.p) = v.Int64
+	}
+	return nil
+}
+
+func (f *timeField) set(t time.Time, valid bool) {
+	switch {
+	case f.ptr && !valid:
+		*(**time.Time)(f.p) = nil
+	case f.ptr:
+		*(**time.Time)(f.p) = &t
+	case valid:
+		*(*time.Time)(f.p) = t
+	default:
+		*(*time.Time)(f.p) = time.Time{}
+	}
+}
+
+func (f *timeField) ScanTimestamptz(v pgtype.Timestamptz) error {
+	if v.Valid && v.InfinityModifier != pgtype.Finite {
+		return fmt.Errorf("direct scan: an infinite timestamp cannot be read into a time")
+	}
+	f.set(v.Time, v.Valid)
+	return nil
+}
+
+func (f *timeField) ScanTimestamp(v pgtype.Timestamp) error {
+	if v.Valid && v.InfinityModifier != pgtype.Finite {
+		return fmt.Errorf("direct scan: an infinite timestamp cannot be read into a time")
+	}
+	f.set(v.Time, v.Valid)
+	return nil
+}
+
+func (f *timeField) ScanDate(v pgtype.Date) error {
+	if v.Valid && v.InfinityModifier != pgtype.Finite {
+		return fmt.Errorf("direct scan: an infinite date cannot be read into a time")
+	}
+	f.set(v.Time, v.Valid)
+	return nil
+}
+
+func (f *floatField) ScanFloat64(v pgtype.Float8) error {
+	switch {
+	case f.ptr && !v.Valid:
+		*(**float64)(f.p) = nil
+	case f.ptr:
+		n := v.Float64
+		*(**float64)(f.p) = &n
+	case v.Valid:
+		*(*float64)(f.p) = v.Float64
+	default:
+		*(*float64)(f.p) = 0
+	}
+	return nil
+}
+
+func (f *boolField) ScanBool(v pgtype.Bool) error {
+	switch {
+	case f.ptr && !v.Valid:
+		*(**bool)(f.p) = nil
+	case f.ptr:
+		b := v.Bool
+		*(**bool)(f.p) = &b
+	case v.Valid:
+		*(*bool)(f.p) = v.Bool
+	default:
+		*(*bool)(f.p) = false
+	}
+	return nil
+}

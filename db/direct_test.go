@@ -1,0 +1,147 @@
+package db_test
+
+import (
+	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"prakerja/db"
+	"prakerja/db/dbtest"
+	"prakerja/db/seed"
+)
+
+// TestDirectScanMatchesBun reads every table of a seeded database both ways, through bun's Scan
+// and through direct scanning, and requires the same rows field by field: every column type, NULLs
+// included (a seeded data set has NULL in every nullable column somewhere).
+func TestDirectScanMatchesBun(t *testing.T) {
+	bdb := dbtest.MustClone(t, "plans", func(ctx context.Context, bdb *bun.DB) error {
+		if _, err := db.Migrate(ctx, bdb); err != nil {
+			return err
+		}
+		_, err := seed.Run(ctx, bdb, seed.Options{Participants: 30000, Seed: 3, Now: time.Now().Truncate(time.Minute)})
+		return err
+	})
+	// Audit events have jsonb columns, which pgx scans on its own (into maps): make two, one with
+	// NULLs.
+	if _, err := bdb.ExecContext(context.Background(), `INSERT INTO audit_events (actor_subject, actor_role, action, entity_type, entity_id, before, after, request_id)
+		VALUES ('admin', 'ADMIN', 'test.direct_scan', 'Participant', 1, '{"a": [1, "x"], "b": null}', '{"n": 2.5}', 'r1'),
+		       ('admin', 'ADMIN', 'test.direct_scan', 'Participant', NULL, NULL, '{}', NULL)`); err != nil {
+		t.Fatalf("insert an audit event: %v", err)
+	}
+	compareScans[db.Province](t, bdb)
+	compareScans[db.BenefitScheme](t, bdb)
+	compareScans[db.Wave](t, bdb)
+	compareScans[db.ProvinceQuota](t, bdb)
+	compareScans[db.Household](t, bdb)
+	compareScans[db.Participant](t, bdb)
+	compareScans[db.WaveApplication](t, bdb)
+	compareScans[db.Platform](t, bdb)
+	compareScans[db.Provider](t, bdb)
+	compareScans[db.Course](t, bdb)
+	compareScans[db.Listing](t, bdb)
+	compareScans[db.TrainingSession](t, bdb)
+	compareScans[db.Enrollment](t, bdb)
+	compareScans[db.LedgerEntry](t, bdb)
+	compareScans[db.Certificate](t, bdb)
+	compareScans[db.Review](t, bdb)
+	compareScans[db.PayoutAccount](t, bdb)
+	compareScans[db.IncentiveSchedule](t, bdb)
+	compareScans[db.Incentive](t, bdb)
+	compareScans[db.Payment](t, bdb)
+	compareScans[db.Placement](t, bdb)
+	compareScans[db.AuditEvent](t, bdb)
+}
+
+// compareScans reads T's table both ways: rows with NULLs first, so that every nullable column
+// shows up with and without a value.
+func compareScans[T any](t *testing.T, bdb *bun.DB) {
+	t.Helper()
+	ctx := context.Background()
+	table := bdb.Dialect().Tables().Get(reflect.TypeFor[T]())
+	var nulls []string
+	for _, f := range table.Fields {
+		nulls = append(nulls, "(CASE WHEN "+string(table.SQLAlias)+"."+string(f.SQLName)+" IS NULL THEN 0 ELSE 1 END)")
+	}
+	order := strings.Join(nulls, " + ")
+	for _, pk := range table.PKs {
+		order += ", " + string(table.SQLAlias) + "." + string(pk.SQLName)
+	}
+	query := func() *bun.SelectQuery {
+		return bdb.NewSelect().Model((*T)(nil)).OrderExpr(order).Limit(3000)
+	}
+	var viaBun, direct []*T
+	if err := query().Model(&viaBun).Scan(ctx); err != nil {
+		t.Fatalf("%s through bun: %v", table.TypeName, err)
+	}
+	counter := dbtest.CountQueries(bdb)
+	if err := db.ScanModels(ctx, bdb, query().Model(&direct), &direct); err != nil {
+		t.Fatalf("%s scanned directly: %v", table.TypeName, err)
+	}
+	if counter.Count() != 1 {
+		t.Errorf("%s: the query hooks saw %d statements of the direct scan, want 1", table.TypeName, counter.Count())
+	}
+	db.ResetQueryHooks(bdb)
+	if len(viaBun) == 0 {
+		t.Fatalf("%s: the seeded table is empty; the comparison would prove nothing", table.TypeName)
+	}
+	if len(viaBun) != len(direct) {
+		t.Fatalf("%s: bun read %d rows, direct scanning %d", table.TypeName, len(viaBun), len(direct))
+	}
+	for i := range viaBun {
+		if !reflect.DeepEqual(viaBun[i], direct[i]) {
+			t.Fatalf("%s row %d differs:\nbun:    %+v\ndirect: %+v", table.TypeName, i, *viaBun[i], *direct[i])
+		}
+	}
+}
+
+// TestHooksGoThroughTheHub fails when code adds or resets bun query hooks itself: such a hook would
+// miss the statements of direct scanning. db.AddQueryHook and db.ResetQueryHooks are the way.
+func TestHooksGoThroughTheHub(t *testing.T) {
+	root := filepath.Join("..")
+	var bad []string
+	err := filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || strings.HasPrefix(d.Name(), ".")) && path != root {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, filepath.Join("db", "hooks.go")) {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			if x, isIdent := sel.X.(*ast.Ident); (sel.Sel.Name == "AddQueryHook" || sel.Sel.Name == "ResetQueryHooks") && !(isIdent && x.Name == "db") {
+				bad = append(bad, path)
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bad) > 0 {
+		t.Errorf("these files call bun's AddQueryHook or ResetQueryHooks; call db.AddQueryHook / db.ResetQueryHooks instead, so that hooks also see directly scanned statements: %v", bad)
+	}
+}
