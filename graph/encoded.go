@@ -1,8 +1,10 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"net/http"
+	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
@@ -16,8 +18,45 @@ import (
 
 type encodedKey struct{}
 
-// encoded carries a fast-path response from the executor to the transport's writer.
-type encoded struct{ data []byte }
+// encoded carries a fast-path response from the executor to the transport's writer, and the
+// buffer it was written in, which goes back to bufferPool once the transport has written it.
+type encoded struct {
+	data []byte
+	buf  *bytes.Buffer
+}
+
+// bufferPool holds the buffers the fast path writes responses in. A nested page is tens of
+// kilobytes; a new buffer for each grew by doubling, which cost four times the response's size in
+// allocations and much of the garbage collector's work.
+var bufferPool = sync.Pool{New: func() any { return bytes.NewBuffer(make([]byte, 0, 16<<10)) }}
+
+// maxPooledBuffer is the largest buffer kept for reuse; a rare large response does not stay in
+// memory.
+const maxPooledBuffer = 1 << 20
+
+// responseBuffer returns the buffer the fast path writes its response in: a pooled one when the
+// transport writes the response and returns the buffer (POST and GET), a new one otherwise (the
+// response then outlives the request's handler, as over a websocket).
+func responseBuffer(ctx context.Context) *bytes.Buffer {
+	e, ok := ctx.Value(encodedKey{}).(*encoded)
+	if !ok {
+		return bytes.NewBuffer(make([]byte, 0, 4096))
+	}
+	if e.buf == nil {
+		e.buf = bufferPool.Get().(*bytes.Buffer)
+	}
+	e.buf.Reset()
+	return e.buf
+}
+
+// release returns the response buffer to the pool, once nothing refers to its bytes.
+func (e *encoded) release() {
+	if e.buf != nil && e.buf.Cap() <= maxPooledBuffer {
+		e.buf.Reset()
+		bufferPool.Put(e.buf)
+	}
+	e.buf, e.data = nil, nil
+}
 
 // encodedWriter writes the fast path's data in place of the transport's encoding of an empty
 // response, and any other response unchanged.
@@ -50,22 +89,24 @@ func handOver(ctx context.Context, data []byte) *graphql.Response {
 	return &graphql.Response{Data: data}
 }
 
-func withEncoded(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request) {
+func withEncoded(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *http.Request, *encoded) {
 	e := &encoded{}
-	return encodedWriter{ResponseWriter: w, e: e}, r.WithContext(context.WithValue(r.Context(), encodedKey{}, e))
+	return encodedWriter{ResponseWriter: w, e: e}, r.WithContext(context.WithValue(r.Context(), encodedKey{}, e)), e
 }
 
 // postTransport and getTransport are gqlgen's POST and GET transports with the encodedWriter.
 type postTransport struct{ transport.POST }
 
 func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	w, r = withEncoded(w, r)
+	w, r, e := withEncoded(w, r)
+	defer e.release()
 	t.POST.Do(w, r, exec)
 }
 
 type getTransport struct{ transport.GET }
 
 func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	w, r = withEncoded(w, r)
+	w, r, e := withEncoded(w, r)
+	defer e.release()
 	t.GET.Do(w, r, exec)
 }

@@ -83,7 +83,7 @@ type fx struct {
 	ctx context.Context
 	oc  *graphql.OperationContext
 	f   *fastPath
-	buf bytes.Buffer
+	buf *bytes.Buffer
 }
 
 // loaders returns the operation's loaders (built on first use).
@@ -97,7 +97,7 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 			data, err = nil, errSlow
 		}
 	}()
-	x := &fx{ctx: ctx, oc: oc, f: f}
+	x := &fx{ctx: ctx, oc: oc, f: f, buf: responseBuffer(ctx)}
 	roots, err := x.compileRoot(oc.Operation.SelectionSet)
 	if err != nil {
 		return nil, err
@@ -107,7 +107,6 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 			return nil, err
 		}
 	}
-	x.buf.Grow(4096)
 	x.buf.WriteByte('{')
 	for i, r := range roots {
 		if i > 0 {
@@ -616,7 +615,7 @@ func (s *objSel) write(x *fx, obj any) {
 	x.object(s.fields, func(i int, f graphql.CollectedField) {
 		switch rs := s.rels[i]; {
 		case rs == nil:
-			s.leaves[i](&x.buf, obj)
+			s.leaves[i](x.buf, obj)
 		case rs.obj != nil:
 			rs.obj.write(x, rs.one[obj])
 		default:
@@ -629,11 +628,11 @@ func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
 	x.object(c.fields, func(i int, f graphql.CollectedField) {
 		switch f.Name {
 		case "__typename":
-			str(&x.buf, c.typeName)
+			str(x.buf, c.typeName)
 		case "totalCount":
-			integer(&x.buf, total)
+			integer(x.buf, total)
 		case "totalAmount":
-			money(&x.buf, amount)
+			money(x.buf, amount)
 		case "groups":
 			g := c.groups[i]
 			x.list(len(g.rows), func(j int) { g.obj.write(x, g.rows[j]) })
@@ -653,9 +652,9 @@ func (e *edgeSel) write(x *fx, cn connection, row int, node any) {
 	x.object(e.fields, func(i int, f graphql.CollectedField) {
 		switch f.Name {
 		case "__typename":
-			str(&x.buf, e.typeName)
+			str(x.buf, e.typeName)
 		case "cursor":
-			str(&x.buf, cn.cursor(row))
+			str(x.buf, cn.cursor(row))
 		case "node":
 			e.node[i].write(x, node)
 		}
@@ -666,15 +665,15 @@ func writePageInfo(x *fx, fields []graphql.CollectedField, p *model.PageInfo) {
 	x.object(fields, func(i int, f graphql.CollectedField) {
 		switch f.Name {
 		case "__typename":
-			str(&x.buf, "PageInfo")
+			str(x.buf, "PageInfo")
 		case "hasNextPage":
-			writeBool(&x.buf, p.HasNextPage)
+			writeBool(x.buf, p.HasNextPage)
 		case "hasPreviousPage":
-			writeBool(&x.buf, p.HasPreviousPage)
+			writeBool(x.buf, p.HasPreviousPage)
 		case "startCursor":
-			writeOptString(&x.buf, p.StartCursor)
+			writeOptString(x.buf, p.StartCursor)
 		case "endCursor":
-			writeOptString(&x.buf, p.EndCursor)
+			writeOptString(x.buf, p.EndCursor)
 		default:
 			panic(fmt.Sprintf("PageInfo has no field %s", f.Name)) // validation rules it out
 		}

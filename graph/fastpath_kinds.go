@@ -439,7 +439,7 @@ func (r *rootSel) fetch(x *fx) error {
 func (r *rootSel) write(x *fx) {
 	switch {
 	case r.field.Name == "__typename":
-		str(&x.buf, "Query")
+		str(x.buf, "Query")
 	case r.conn != nil:
 		r.conn.write(x, r.page, r.total, r.amount)
 	default:
