@@ -3,10 +3,14 @@ package db
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/uptrace/bun"
 )
 
@@ -54,6 +58,9 @@ type measure struct {
 type groupSpec[K any] struct {
 	dims     map[string]dimension[K]
 	measures []measure
+
+	rolledOnce sync.Once
+	rolled     *groupSpec[K] // the spec on a rollup (onRollup), built once
 }
 
 // GroupArgs are the arguments of a groups field.
@@ -64,10 +71,21 @@ type GroupArgs struct {
 	Direction OrderDirection
 }
 
-// Group is one group of an aggregate: its typed key and its measures by name.
+// Group is one group of an aggregate: its typed key and its measures.
 type Group[K any] struct {
 	Key      *K
-	Measures map[string]float64
+	measures []measure // the spec's, aligned with values
+	values   []float64
+}
+
+// Measure returns the value of the measure called name (0 when there is none).
+func (g *Group[K]) Measure(name string) float64 {
+	for i, m := range g.measures {
+		if m.name == name {
+			return g.values[i]
+		}
+	}
+	return 0
 }
 
 // grouped adds the dimensions, joins, measures and GROUP BY of args to base, and returns the
@@ -133,7 +151,7 @@ func (g *groupSpec[K]) grouped(base *bun.SelectQuery, args GroupArgs) (*bun.Sele
 
 // groups runs one GROUP BY over base (the scoped, filtered query of a connection).
 // It fails with EINVALID on bad arguments.
-func (g *groupSpec[K]) groups(ctx context.Context, base *bun.SelectQuery, args GroupArgs) ([]*Group[K], error) {
+func (g *groupSpec[K]) groups(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, args GroupArgs) ([]*Group[K], error) {
 	q, keyCols, order, limit, err := g.grouped(base, args)
 	if err != nil {
 		return nil, err
@@ -141,13 +159,14 @@ func (g *groupSpec[K]) groups(ctx context.Context, base *bun.SelectQuery, args G
 	if limit == 0 {
 		return []*Group[K]{}, nil
 	}
-	var rows []map[string]any
-	if err := q.OrderExpr(order).Limit(int64(limit)).Scan(ctx, &rows); err != nil {
+	cols, rows, err := queryValues(ctx, idb, q.OrderExpr(order).Limit(int64(limit)))
+	if err != nil {
 		return nil, fmt.Errorf("group: %w", err)
 	}
+	at := g.columns(cols, keyCols)
 	out := make([]*Group[K], len(rows))
 	for i, r := range rows {
-		out[i] = g.group(r, args, keyCols)
+		out[i] = g.group(r, args, at)
 	}
 	return out, nil
 }
@@ -169,30 +188,96 @@ func (g *groupSpec[K]) groupsPerParent(ctx context.Context, idb bun.IDB, base *b
 	q = q.ColumnExpr(parentCol+" AS gp").Where(parentCol+" IN (?)", bun.In(parents)).GroupExpr(parentCol)
 	ranked := idb.NewSelect().TableExpr("(?) AS g", q).
 		ColumnExpr("g.*, row_number() OVER (PARTITION BY g.gp ORDER BY " + order + ") AS rn")
-	var rows []map[string]any
-	err = idb.NewSelect().TableExpr("(?) AS r", ranked).ColumnExpr("r.*").
-		Where("r.rn <= ?", limit).OrderExpr("r.gp, r.rn").Scan(ctx, &rows)
+	cols, rows, err := queryValues(ctx, idb, idb.NewSelect().TableExpr("(?) AS r", ranked).ColumnExpr("r.*").
+		Where("r.rn <= ?", limit).OrderExpr("r.gp, r.rn"))
 	if err != nil {
 		return nil, fmt.Errorf("group per parent: %w", err)
 	}
+	at := g.columns(cols, keyCols)
 	for _, r := range rows {
-		p := asInt64(r["gp"])
-		out[p] = append(out[p], g.group(r, args, keyCols))
+		p := asInt64(r[at.parent])
+		out[p] = append(out[p], g.group(r, args, at))
 	}
 	return out, nil
 }
 
-func (g *groupSpec[K]) group(r map[string]any, args GroupArgs, keyCols []string) *Group[K] {
-	grp := &Group[K]{Key: new(K), Measures: map[string]float64{}}
+// groupColumns are the positions of a group query's columns: its keys, its measures, and the
+// parent of per-parent groups (-1 when there is none).
+type groupColumns struct {
+	keys, measures []int
+	parent         int
+}
+
+func (g *groupSpec[K]) columns(cols, keyCols []string) groupColumns {
+	at := groupColumns{parent: slices.Index(cols, "gp")}
+	for _, c := range keyCols {
+		at.keys = append(at.keys, slices.Index(cols, c))
+	}
+	for _, m := range g.measures {
+		at.measures = append(at.measures, slices.Index(cols, m.name))
+	}
+	return at
+}
+
+func (g *groupSpec[K]) group(r []any, args GroupArgs, at groupColumns) *Group[K] {
+	grp := &Group[K]{Key: new(K), measures: g.measures, values: make([]float64, len(g.measures))}
 	for j, name := range args.By {
-		if v := r[keyCols[j]]; v != nil {
+		if v := r[at.keys[j]]; v != nil {
 			g.dims[name].set(grp.Key, v)
 		}
 	}
-	for _, m := range g.measures {
-		grp.Measures[m.name] = toFloat(r[m.name])
+	for i, c := range at.measures {
+		grp.values[i] = toFloat(r[c])
 	}
 	return grp
+}
+
+// queryValues runs q and returns its column names and its rows, each value as the driver reads
+// it: strings, integers, times, and numerics (pgtype.Numeric when scanned directly, text through
+// database/sql).
+func queryValues(ctx context.Context, idb bun.IDB, q *bun.SelectQuery) ([]string, [][]any, error) {
+	var cols []string
+	var out [][]any
+	if bdb, h, ok := directDB(ctx, idb); ok {
+		b, err := q.AppendQuery(bdb.QueryGen(), nil)
+		if err != nil {
+			return nil, nil, err
+		}
+		err = runDirect(ctx, bdb, h, string(b), func(r pgx.Rows) error {
+			for _, fd := range r.FieldDescriptions() {
+				cols = append(cols, fd.Name)
+			}
+			for r.Next() {
+				v, err := r.Values()
+				if err != nil {
+					return err
+				}
+				out = append(out, v)
+			}
+			return nil
+		})
+		return cols, out, err
+	}
+	rows, err := q.Rows(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	if cols, err = rows.Columns(); err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		v := make([]any, len(cols))
+		dest := make([]any, len(cols))
+		for i := range v {
+			dest[i] = &v[i]
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, nil, err
+		}
+		out = append(out, v)
+	}
+	return cols, out, rows.Err()
 }
 
 // countAndSum counts base's rows and sums col over them in one statement.
@@ -255,6 +340,9 @@ func toFloat(v any) float64 {
 	case []byte:
 		f, _ := strconv.ParseFloat(string(n), 64)
 		return f
+	case pgtype.Numeric: // numeric scanned directly
+		f, _ := n.Float64Value()
+		return f.Float64
 	}
 	return 0
 }

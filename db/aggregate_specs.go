@@ -72,7 +72,7 @@ func GroupIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *Incentive
 	} else if ok {
 		base, spec = r, incentiveGroups.onRollup()
 	}
-	gs, err := spec.groups(ctx, base, args)
+	gs, err := spec.groups(ctx, idb, base, args)
 	if err != nil {
 		return nil, err
 	}
@@ -80,7 +80,7 @@ func GroupIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *Incentive
 }
 
 func toIncentiveGroup(g *Group[IncentiveGroupKey]) *IncentiveGroup {
-	return &IncentiveGroup{Key: g.Key, Count: int(g.Measures["count"]), Amount: int64(g.Measures["amount"])}
+	return &IncentiveGroup{Key: g.Key, Count: int(g.Measure("count")), Amount: int64(g.Measure("amount"))}
 }
 
 // GroupIncentivesByParents groups, per parent (a participant or a wave), the incentives that scope
@@ -215,7 +215,7 @@ func GroupEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *Enrollme
 	} else if ok {
 		base, spec = r, enrollmentGroups.onRollup()
 	}
-	gs, err := spec.groups(ctx, base, args)
+	gs, err := spec.groups(ctx, idb, base, args)
 	if err != nil {
 		return nil, err
 	}
@@ -223,8 +223,8 @@ func GroupEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *Enrollme
 }
 
 func toEnrollmentGroup(g *Group[EnrollmentGroupKey]) *EnrollmentGroup {
-	return &EnrollmentGroup{Key: g.Key, Count: int(g.Measures["count"]), Amount: int64(g.Measures["amount"]),
-		CompletedCount: int(g.Measures["completed_count"]), CompletionRate: g.Measures["completion_rate"]}
+	return &EnrollmentGroup{Key: g.Key, Count: int(g.Measure("count")), Amount: int64(g.Measure("amount")),
+		CompletedCount: int(g.Measure("completed_count")), CompletionRate: g.Measure("completion_rate")}
 }
 
 // GroupEnrollmentsByParents groups, per parent, the enrollments that scope and f select, in one
@@ -347,12 +347,12 @@ func GroupParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *Partici
 	} else if ok {
 		base, spec = r, participantGroups.onRollup()
 	}
-	gs, err := spec.groups(ctx, base, args)
+	gs, err := spec.groups(ctx, idb, base, args)
 	if err != nil {
 		return nil, err
 	}
 	return convert(gs, func(g *Group[ParticipantGroupKey]) *ParticipantGroup {
-		return &ParticipantGroup{Key: g.Key, Count: int(g.Measures["count"])}
+		return &ParticipantGroup{Key: g.Key, Count: int(g.Measure("count"))}
 	}), nil
 }
 
@@ -408,7 +408,7 @@ func GroupCourses(ctx context.Context, idb bun.IDB, scope Scope, f *CourseFilter
 	if err != nil {
 		return nil, err
 	}
-	gs, err := courseGroups.groups(ctx, base, args)
+	gs, err := courseGroups.groups(ctx, idb, base, args)
 	if err != nil {
 		return nil, err
 	}
@@ -416,9 +416,9 @@ func GroupCourses(ctx context.Context, idb bun.IDB, scope Scope, f *CourseFilter
 }
 
 func toCourseGroup(g *Group[CourseGroupKey]) *CourseGroup {
-	out := &CourseGroup{Key: g.Key, Count: int(g.Measures["count"]), AveragePrice: g.Measures["average_price"]}
-	if g.Measures["rated"] > 0 {
-		out.AverageRating = ptr(g.Measures["average_rating"])
+	out := &CourseGroup{Key: g.Key, Count: int(g.Measure("count")), AveragePrice: g.Measure("average_price")}
+	if g.Measure("rated") > 0 {
+		out.AverageRating = ptr(g.Measure("average_rating"))
 	}
 	return out
 }

@@ -115,6 +115,11 @@ func (g *groupSpec[K]) dimNeeds(n *needs, by []string) {
 // onRollup returns the spec as it reads on a rollup: each dimension's rollup expression, and each
 // measure's sum of the rollup's measures.
 func (g *groupSpec[K]) onRollup() *groupSpec[K] {
+	g.rolledOnce.Do(func() { g.rolled = g.buildOnRollup() })
+	return g.rolled
+}
+
+func (g *groupSpec[K]) buildOnRollup() *groupSpec[K] {
 	out := &groupSpec[K]{dims: map[string]dimension[K]{}}
 	for name, d := range g.dims {
 		if d.rollExpr != "" {
