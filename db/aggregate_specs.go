@@ -28,6 +28,8 @@ type IncentiveGroup struct {
 // incentiveDate is an incentive's natural date: when it was paid, or else when it is due.
 const incentiveDate = "coalesce(i.paid_at, i.due_on::timestamptz)"
 
+// Measures are bigint or float8 in SQL, never numeric: they are read as they are, where a numeric
+// would be decoded through a big integer.
 var incentiveGroups = &groupSpec[IncentiveGroupKey]{
 	dims: map[string]dimension[IncentiveGroupKey]{
 		"KIND": {expr: "i.kind", rollCols: cols("kind"),
@@ -50,7 +52,7 @@ var incentiveGroups = &groupSpec[IncentiveGroupKey]{
 	},
 	measures: []measure{
 		{"count", "count(*)", "sum(i.n)::bigint"},
-		{"amount", "coalesce(sum(i.amount), 0)", "coalesce(sum(i.amount), 0)"},
+		{"amount", "coalesce(sum(i.amount), 0)::bigint", "coalesce(sum(i.amount), 0)::bigint"},
 	},
 }
 
@@ -196,7 +198,7 @@ var enrollmentGroups = &groupSpec[EnrollmentGroupKey]{
 	},
 	measures: []measure{
 		{"count", "count(*)", "sum(e.n)::bigint"},
-		{"amount", "coalesce(sum(e.price), 0)", "coalesce(sum(e.amount), 0)"},
+		{"amount", "coalesce(sum(e.price), 0)::bigint", "coalesce(sum(e.amount), 0)::bigint"},
 		{"completed_count", "count(*) FILTER (WHERE e.status = 'COMPLETED')", "coalesce(sum(e.n) FILTER (WHERE e.status = 'COMPLETED'), 0)::bigint"},
 		{"completion_rate", "coalesce(count(*) FILTER (WHERE e.status = 'COMPLETED')::float8 / nullif(count(*) FILTER (WHERE e.status <> 'REFUNDED'), 0), 0)",
 			"coalesce((sum(e.n) FILTER (WHERE e.status = 'COMPLETED'))::bigint::float8 / nullif((sum(e.n) FILTER (WHERE e.status <> 'REFUNDED'))::bigint, 0), 0)"},
@@ -396,8 +398,8 @@ var courseGroups = &groupSpec[CourseGroupKey]{
 	},
 	measures: []measure{
 		{name: "count", expr: "count(*)"},
-		{name: "average_price", expr: "coalesce(round(avg(c.min_price), 2), 0)"},
-		{name: "average_rating", expr: "round(avg(c.rating), 2)"},
+		{name: "average_price", expr: "coalesce(round(avg(c.min_price), 2), 0)::float8"},
+		{name: "average_rating", expr: "round(avg(c.rating), 2)::float8"},
 		{name: "rated", expr: "count(c.rating)"},
 	},
 }
