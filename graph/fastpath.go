@@ -107,7 +107,6 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 			return nil, err
 		}
 	}
-	x.buf.Grow(4096)
 	x.buf.WriteByte('{')
 	for i, r := range roots {
 		if i > 0 {
