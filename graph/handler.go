@@ -116,7 +116,7 @@ func NewHandler(bdb *bun.DB, logger *slog.Logger, opts Options) http.Handler {
 		opts.Stats = &ExecutorStats{}
 	}
 	if !opts.NoFastPath {
-		srv.AroundOperations((&fastPath{r: resolver, es: es, stats: opts.Stats}).around)
+		srv.AroundOperations(newFastPath(resolver, es, opts.Stats).around)
 	}
 
 	var h http.Handler = srv
