@@ -166,3 +166,73 @@ func TestRateLimit(t *testing.T) {
 		t.Fatalf("4th request of 3 allowed = %d, Retry-After %q, %s; want 429 RATE_LIMITED with Retry-After", last.Code, last.Header().Get("Retry-After"), last.Body.String())
 	}
 }
+
+// TestComplexityCache checks that the remembered complexity of an operation belongs to its exact
+// text, operation name and variables: the same document is refused with one page size and
+// answered with another, in any order, and the same refusal repeats word for word.
+func TestComplexityCache(t *testing.T) {
+	bdb := dbtest.MustDB(t)
+	cfg, err := loadConfig(func(k string) string {
+		return map[string]string{"AUTH_SECRET": "complexity-test-secret-complexity-xx", "RATE_LIMIT": "0"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	verifier, err := auth.NewVerifier(context.Background(), auth.Config{Secret: []byte(cfg.AuthSecret)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := auth.Mint([]byte(cfg.AuthSecret), db.RoleAdmin, "admin", time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newMux(cfg, bdb, slog.New(slog.NewTextHandler(io.Discard, nil)), verifier, nil)
+	type gqlResp struct {
+		Data   json.RawMessage `json:"data"`
+		Errors []struct {
+			Message    string         `json:"message"`
+			Extensions map[string]any `json:"extensions"`
+		} `json:"errors"`
+	}
+	send := func(body map[string]any) gqlResp {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(b))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+token)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		var r gqlResp
+		if err := json.Unmarshal(rec.Body.Bytes(), &r); err != nil {
+			t.Fatalf("POST = %d %.200s", rec.Code, rec.Body.String())
+		}
+		return r
+	}
+	// Cost: 1 + n × (1 + (1 + 100 × 1)), so n = 100 is over the default limit of 20,000.
+	const q = `query Q($n: Int) { participants(first: $n) { nodes { enrollments(first: 100) { nodes { id } } } } }`
+	const refused = "operation has complexity 20201, which exceeds the limit of 20000"
+	for i := range 3 {
+		for _, n := range []int{100, 10} {
+			r := send(map[string]any{"query": q, "variables": map[string]any{"n": n}})
+			if n == 100 {
+				if len(r.Errors) != 1 || r.Errors[0].Message != refused || r.Errors[0].Extensions["code"] != "COMPLEXITY_LIMIT_EXCEEDED" {
+					t.Fatalf("round %d, n = 100: got %+v, want one error %q", i, r.Errors, refused)
+				}
+				continue
+			}
+			if len(r.Errors) != 0 || !strings.Contains(string(r.Data), `"participants"`) {
+				t.Fatalf("round %d, n = 10: got %+v %s, want data", i, r.Errors, r.Data)
+			}
+		}
+	}
+	// Two operations in one document: the name selects the cost.
+	const doc = `query Cheap { participants(first: 1) { nodes { id } } } query Dear { participants(first: 100) { nodes { enrollments(first: 100) { nodes { id } } } } }`
+	for range 2 {
+		if r := send(map[string]any{"query": doc, "operationName": "Cheap"}); len(r.Errors) != 0 {
+			t.Fatalf("Cheap: got %+v, want data", r.Errors)
+		}
+		if r := send(map[string]any{"query": doc, "operationName": "Dear"}); len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "COMPLEXITY_LIMIT_EXCEEDED" {
+			t.Fatalf("Dear: got %+v, want COMPLEXITY_LIMIT_EXCEEDED", r.Errors)
+		}
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"unicode"
 
 	"github.com/99designs/gqlgen/graphql"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"prakerja/db"
@@ -61,6 +62,31 @@ type fastPath struct {
 	r     *Resolver
 	es    graphql.ExecutableSchema
 	stats *ExecutorStats
+	// plans remembers compiled operations (see plan).
+	plans *lru.Cache[opKey, *fastPlan]
+}
+
+// fastPlanCacheSize bounds the compiled operations the fast path remembers.
+const fastPlanCacheSize = 1000
+
+func newFastPath(r *Resolver, es graphql.ExecutableSchema, stats *ExecutorStats) *fastPath {
+	plans, err := lru.New[opKey, *fastPlan](fastPlanCacheSize)
+	if err != nil {
+		panic(err)
+	}
+	return &fastPath{r: r, es: es, stats: stats, plans: plans}
+}
+
+// fastPlan is a compiled operation: what to fetch and how to write it, or why the fast path does
+// not cover it. A plan depends only on the operation's document, name and variables (field
+// collection with @skip and @include, and the generated argument parsers), never on the caller:
+// scope and masking are applied when each request fetches. It is shared by concurrent requests
+// and never changed after compile; each request keeps what it fetched in its own slots (see
+// slotState). The arguments it holds are handed to resolvers and loaders, which only read them.
+type fastPlan struct {
+	roots []*rootSel
+	slots int   // how many slotState a request needs
+	err   error // a decline: the full executor answers
 }
 
 func (f *fastPath) around(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
@@ -78,12 +104,33 @@ func (f *fastPath) around(ctx context.Context, next graphql.OperationHandler) gr
 	return next(ctx)
 }
 
-// fx is one fast execution.
+// fx is one fast execution, or the compilation of a plan.
 type fx struct {
-	ctx context.Context
-	oc  *graphql.OperationContext
-	f   *fastPath
-	buf *bytes.Buffer
+	ctx   context.Context
+	oc    *graphql.OperationContext
+	f     *fastPath
+	buf   *bytes.Buffer
+	slots []slotState // what this request fetched, by the plan's slot numbers
+	nslot int         // while compiling: the slots numbered so far
+}
+
+// slotState is what one request fetched for one stateful node of a plan (a relation, a group
+// selection or a root field).
+type slotState struct {
+	one    map[any]any        // a to-one relation's child of each parent
+	conns  map[any]connection // a connection's page under each parent
+	counts map[any]int        // a connection's count under each parent
+	rows   []any              // a root connection's groups
+	value  any                // a lookup's object
+	page   connection         // a root connection's page
+	total  int
+	amount int64
+}
+
+// slot numbers a stateful node of the plan being compiled.
+func (x *fx) slot() int {
+	x.nslot++
+	return x.nslot - 1
 }
 
 // loaders returns the operation's loaders (built on first use).
@@ -97,18 +144,18 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 			data, err = nil, errSlow
 		}
 	}()
-	x := &fx{ctx: ctx, oc: oc, f: f, buf: responseBuffer(ctx)}
-	roots, err := x.compileRoot(oc.Operation.SelectionSet)
-	if err != nil {
-		return nil, err
+	p := f.plan(ctx, oc)
+	if p.err != nil {
+		return nil, p.err
 	}
-	for _, r := range roots {
+	x := &fx{ctx: ctx, oc: oc, f: f, buf: responseBuffer(ctx), slots: make([]slotState, p.slots)}
+	for _, r := range p.roots {
 		if err := r.fetch(x); err != nil {
 			return nil, err
 		}
 	}
 	x.buf.WriteByte('{')
-	for i, r := range roots {
+	for i, r := range p.roots {
 		if i > 0 {
 			x.buf.WriteByte(',')
 		}
@@ -117,6 +164,24 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 	}
 	x.buf.WriteByte('}')
 	return x.buf.Bytes(), nil
+}
+
+// plan returns the compiled plan of oc's operation, from the cache when an operation with the
+// same text, name and variables was compiled before. A panic while compiling is not remembered.
+func (f *fastPath) plan(ctx context.Context, oc *graphql.OperationContext) *fastPlan {
+	key, ok := opKeyOf(oc)
+	if ok {
+		if p, hit := f.plans.Get(key); hit {
+			return p
+		}
+	}
+	x := &fx{ctx: ctx, oc: oc, f: f}
+	roots, err := x.compileRoot(oc.Operation.SelectionSet)
+	p := &fastPlan{roots: roots, slots: x.nslot, err: err}
+	if ok {
+		f.plans.Add(key, p)
+	}
+	return p
 }
 
 // object writes a JSON object with a member per field, its value by write(i, field).
@@ -372,10 +437,7 @@ type relSel struct {
 	args map[string]any
 	obj  *objSel  // a to-one relation's child selection
 	conn *connSel // a connection's selection
-	// Filled by fetch, per parent object.
-	one    map[any]any
-	conns  map[any]connection
-	counts map[any]int
+	slot int      // where a request keeps, per parent object, what fetch found (one, conns, counts)
 }
 
 // connSel is a selection set on a connection type.
@@ -404,7 +466,7 @@ type connKind struct {
 type groupSel struct {
 	args map[string]any
 	obj  *objSel
-	rows []any
+	slot int // where a request keeps the groups (rows)
 }
 
 type edgeSel struct {
@@ -437,7 +499,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 		if !ok {
 			return nil, decline("%s.%s is not covered", k.name, f.Name)
 		}
-		rs := &relSel{rel: rel}
+		rs := &relSel{rel: rel, slot: x.slot()}
 		s.cols = append(s.cols, rel.key...)
 		if rel.conn == nil {
 			if rs.obj, err = x.compileObj(rel.child, f.Selections); err != nil {
@@ -480,7 +542,7 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSe
 			if !root || ck.group == nil {
 				return nil, decline("%s.groups below the root", typeName)
 			}
-			g := &groupSel{}
+			g := &groupSel{slot: x.slot()}
 			if g.args, err = x.args(typeName, f); err != nil {
 				return nil, err
 			}
@@ -549,7 +611,7 @@ func (s *objSel) fetch(x *fx, objs []any) error {
 			if err != nil {
 				return err
 			}
-			rs.one = one
+			x.slots[rs.slot].one = one
 			children := make([]any, 0, len(one))
 			seen := make(map[any]bool, len(one))
 			for _, c := range one {
@@ -564,15 +626,16 @@ func (s *objSel) fetch(x *fx, objs []any) error {
 			continue
 		}
 		var err error
-		if rs.conns, err = rs.rel.pages(x, objs, rs.args, rs.conn.rows, rs.conn.cols); err != nil {
+		st := &x.slots[rs.slot]
+		if st.conns, err = rs.rel.pages(x, objs, rs.args, rs.conn.rows, rs.conn.cols); err != nil {
 			return err
 		}
 		if rs.conn.count {
-			if rs.counts, err = rs.rel.counts(x, objs, rs.args); err != nil {
+			if st.counts, err = rs.rel.counts(x, objs, rs.args); err != nil {
 				return err
 			}
 		}
-		if err := rs.conn.fetch(x, objects(rs.conns)); err != nil {
+		if err := rs.conn.fetch(x, objects(st.conns)); err != nil {
 			return err
 		}
 	}
@@ -617,9 +680,10 @@ func (s *objSel) write(x *fx, obj any) {
 		case rs == nil:
 			s.leaves[i](x.buf, obj)
 		case rs.obj != nil:
-			rs.obj.write(x, rs.one[obj])
+			rs.obj.write(x, x.slots[rs.slot].one[obj])
 		default:
-			rs.conn.write(x, rs.conns[obj], rs.counts[obj], 0)
+			st := &x.slots[rs.slot]
+			rs.conn.write(x, st.conns[obj], st.counts[obj], 0)
 		}
 	})
 }
@@ -635,7 +699,8 @@ func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
 			money(x.buf, amount)
 		case "groups":
 			g := c.groups[i]
-			x.list(len(g.rows), func(j int) { g.obj.write(x, g.rows[j]) })
+			rows := x.slots[g.slot].rows
+			x.list(len(rows), func(j int) { g.obj.write(x, rows[j]) })
 		case "nodes":
 			rows, s := cn.nodes(), c.nodes[i]
 			x.list(len(rows), func(j int) { s.write(x, rows[j]) })

@@ -343,11 +343,7 @@ type rootSel struct {
 	args  map[string]any
 	obj   *objSel  // a lookup's selection
 	conn  *connSel // a connection's selection
-	// Filled by fetch.
-	value  any
-	page   connection
-	total  int
-	amount int64
+	slot  int      // where a request keeps what fetch found (value, page, total, amount)
 }
 
 func (x *fx) compileRoot(sel ast.SelectionSet) ([]*rootSel, error) {
@@ -357,7 +353,7 @@ func (x *fx) compileRoot(sel ast.SelectionSet) ([]*rootSel, error) {
 	}
 	out := make([]*rootSel, 0, len(fields))
 	for _, f := range fields {
-		r := &rootSel{field: f}
+		r := &rootSel{field: f, slot: x.slot()}
 		out = append(out, r)
 		if f.Name == "__typename" {
 			continue
@@ -394,9 +390,10 @@ func (r *rootSel) fetch(x *fx) error {
 		if err != nil {
 			return errSlow
 		}
-		r.page = c.page
+		st := &x.slots[r.slot]
+		st.page = c.page
 		if r.conn.count {
-			if r.total, err = c.count(x.ctx); err != nil {
+			if st.total, err = c.count(x.ctx); err != nil {
 				return errSlow
 			}
 		}
@@ -404,7 +401,7 @@ func (r *rootSel) fetch(x *fx) error {
 			if c.amount == nil {
 				return errSlow
 			}
-			if r.amount, err = c.amount(x.ctx); err != nil {
+			if st.amount, err = c.amount(x.ctx); err != nil {
 				return errSlow
 			}
 		}
@@ -415,10 +412,12 @@ func (r *rootSel) fetch(x *fx) error {
 			if c.groups == nil {
 				return errSlow
 			}
-			if g.rows, err = c.groups(x.ctx, g.args); err != nil {
+			rows, err := c.groups(x.ctx, g.args)
+			if err != nil {
 				return errSlow
 			}
-			if err := g.obj.fetch(x, g.rows); err != nil {
+			x.slots[g.slot].rows = rows
+			if err := g.obj.fetch(x, rows); err != nil {
 				return err
 			}
 		}
@@ -428,7 +427,7 @@ func (r *rootSel) fetch(x *fx) error {
 		if err != nil {
 			return errSlow
 		}
-		r.value = v
+		x.slots[r.slot].value = v
 		if v == nil {
 			return nil
 		}
@@ -441,9 +440,10 @@ func (r *rootSel) write(x *fx) {
 	case r.field.Name == "__typename":
 		str(x.buf, "Query")
 	case r.conn != nil:
-		r.conn.write(x, r.page, r.total, r.amount)
+		st := &x.slots[r.slot]
+		r.conn.write(x, st.page, st.total, st.amount)
 	default:
-		r.obj.write(x, r.value)
+		r.obj.write(x, x.slots[r.slot].value)
 	}
 }
 

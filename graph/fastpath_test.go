@@ -3,12 +3,14 @@ package graph_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -319,5 +321,74 @@ func TestFastPathSaysWhy(t *testing.T) {
 		if why == "" && strings.Contains(got, "gqlgen's executor answers") || why != "" && !strings.Contains(got, why) {
 			t.Errorf("%s: the log says %q, want %q", q, got, why)
 		}
+	}
+}
+
+// TestFastPathPlans checks the compiled plans the fast path remembers: one document with
+// different variables (page sizes, @include and @skip) answers as gqlgen's executor does for each,
+// in any order, and concurrent requests of different callers that share one plan each get their
+// own answer (run it with -race).
+func TestFastPathPlans(t *testing.T) {
+	e := newExecutors(t)
+	const q = `query($n: Int, $yes: Boolean!) { participants(first: $n) { totalCount
+		nodes { id fullName @include(if: $yes) email @skip(if: $yes) enrollments(first: 1) { nodes { id course { title } } } } } }`
+	for round := range 3 {
+		for _, v := range []map[string]any{{"n": 2, "yes": true}, {"n": 3, "yes": false}, {"n": 2, "yes": false}} {
+			fast, body := e.same(t, e.a.token, q, v)
+			if !fast {
+				t.Fatalf("round %d, %v: the fast path did not answer", round, v)
+			}
+			var r struct {
+				Data struct {
+					Participants struct {
+						Nodes []map[string]any `json:"nodes"`
+					} `json:"participants"`
+				} `json:"data"`
+			}
+			if err := json.Unmarshal(body, &r); err != nil {
+				t.Fatal(err)
+			}
+			nodes := r.Data.Participants.Nodes
+			if len(nodes) != v["n"] {
+				t.Fatalf("round %d, %v: %d nodes", round, v, len(nodes))
+			}
+			_, hasName := nodes[0]["fullName"]
+			_, hasEmail := nodes[0]["email"]
+			if yes := v["yes"].(bool); hasName != yes || hasEmail == yes {
+				t.Fatalf("round %d, %v: fullName %v, email %v", round, v, hasName, hasEmail)
+			}
+		}
+	}
+
+	// One plan, many callers at once: admin sees names, an anonymous caller sees them masked.
+	vars := map[string]any{"n": 5, "yes": true}
+	anonymous := ""
+	want := map[string][]byte{}
+	for _, token := range []string{e.a.token, anonymous} {
+		_, body := e.same(t, token, q, vars)
+		want[token] = body
+	}
+	if bytes.Equal(want[e.a.token], want[anonymous]) {
+		t.Fatalf("admin and anonymous callers get the same answer; the test needs answers that differ: %s", want[anonymous])
+	}
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := range 8 {
+		token := []string{e.a.token, anonymous}[g%2]
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 10 {
+				if code, body := post(e.fast, token, q, vars); code != http.StatusOK || !bytes.Equal(body, want[token]) {
+					errs <- fmt.Sprintf("status %d: %.300s", code, body)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for msg := range errs {
+		t.Errorf("a concurrent request got another answer: %s", msg)
 	}
 }

@@ -97,7 +97,7 @@ func NewHandler(bdb *bun.DB, logger *slog.Logger, opts Options) http.Handler {
 	}
 	// Shape first (depth, aliases, fields, page sizes), then cost; both before any resolver runs.
 	srv.Use(shapeLimits{limits})
-	srv.Use(extension.FixedComplexityLimit(limits.MaxComplexity))
+	srv.Use(newComplexityLimit(limits.MaxComplexity))
 	srv.SetErrorPresenter(errorPresenter(logger))
 	srv.SetRecoverFunc(recoverFunc(logger))
 	// Loaders live for one operation, with the scope of the caller who sent it: over HTTP that is
@@ -116,7 +116,7 @@ func NewHandler(bdb *bun.DB, logger *slog.Logger, opts Options) http.Handler {
 		opts.Stats = &ExecutorStats{}
 	}
 	if !opts.NoFastPath {
-		srv.AroundOperations((&fastPath{r: resolver, es: es, stats: opts.Stats}).around)
+		srv.AroundOperations(newFastPath(resolver, es, opts.Stats).around)
 	}
 
 	var h http.Handler = srv

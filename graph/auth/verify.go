@@ -70,6 +70,10 @@ type Verifier struct {
 	// which end with that ctx. stop is its cancel, kept so that it is never lost.
 	life context.Context
 	stop context.CancelFunc
+	// tokens remembers the viewers of accepted HS256 tokens (cache.go).
+	tokens *tokenCache
+	// now is the clock of the claim checks and of tokens; time.Now except in tests.
+	now func() time.Time
 }
 
 // NewVerifier returns a Verifier for cfg. When cfg.JWKSURL is set it fetches the JWKS before
@@ -92,7 +96,7 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 	if leeway == 0 {
 		leeway = 30 * time.Second
 	}
-	v := &Verifier{secret: slices.Clone(cfg.Secret)}
+	v := &Verifier{secret: slices.Clone(cfg.Secret), tokens: newTokenCache(), now: time.Now}
 	if len(v.secret) > 0 {
 		v.methods = append(v.methods, secretMethods...)
 	}
@@ -111,6 +115,7 @@ func NewVerifier(ctx context.Context, cfg Config) (*Verifier, error) {
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithLeeway(leeway),
+		jwt.WithTimeFunc(func() time.Time { return v.now() }),
 	}
 	if cfg.Issuer != "" {
 		opts = append(opts, jwt.WithIssuer(cfg.Issuer))
@@ -196,12 +201,23 @@ func (v *Verifier) Verify(token string) (*Viewer, error) {
 	if len(token) > maxTokenLen {
 		return nil, unauthenticated("token is too long")
 	}
+	now := v.now()
+	if viewer, ok := v.tokens.get(token, now); ok {
+		return viewer, nil
+	}
 	var c claims
 	t, err := v.parser.ParseWithClaims(token, &c, v.key)
 	if err != nil {
 		return nil, v.refusal(t, &c, err)
 	}
-	return viewerOf(&c)
+	viewer, err := viewerOf(&c)
+	if err != nil {
+		return nil, err
+	}
+	if _, hs := t.Method.(*jwt.SigningMethodHMAC); hs && c.ExpiresAt != nil {
+		v.tokens.add(token, viewer, now, c.ExpiresAt.Time)
+	}
+	return viewer, nil
 }
 
 var (
