@@ -281,9 +281,9 @@ func queryValues(ctx context.Context, idb bun.IDB, q *bun.SelectQuery) ([]string
 }
 
 // countAndSum counts base's rows and sums col over them in one statement.
-func countAndSum(ctx context.Context, base *bun.SelectQuery, col string) (int, int64, error) {
+func countAndSum(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, col string) (int, int64, error) {
 	var n, sum int64
-	if err := base.ColumnExpr("count(*), coalesce(sum("+col+"), 0)").Scan(ctx, &n, &sum); err != nil {
+	if err := scanRow(ctx, idb, base.ColumnExpr("count(*), coalesce(sum("+col+"), 0)::bigint"), &n, &sum); err != nil {
 		return 0, 0, fmt.Errorf("count and sum: %w", err)
 	}
 	return int(n), sum, nil
@@ -314,9 +314,9 @@ func totalPerParent(ctx context.Context, base *bun.SelectQuery, parentCol string
 }
 
 // total runs one aggregate expression over base, for totals such as totalAmount.
-func total(ctx context.Context, base *bun.SelectQuery, expr string) (int64, error) {
+func total(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, expr string) (int64, error) {
 	var n int64
-	if err := base.ColumnExpr("coalesce("+expr+", 0)").Scan(ctx, &n); err != nil {
+	if err := scanRow(ctx, idb, base.ColumnExpr("coalesce("+expr+", 0)::bigint"), &n); err != nil {
 		return 0, fmt.Errorf("total: %w", err)
 	}
 	return n, nil

@@ -138,9 +138,9 @@ func TotalIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *Incentive
 		if err != nil {
 			return 0, 0, err
 		}
-		return rollupTotals(ctx, r, "i")
+		return rollupTotals(ctx, idb, r, "i")
 	}
-	return countAndSum(ctx, base, "i.amount")
+	return countAndSum(ctx, idb, base, "i.amount")
 }
 
 // SumIncentives returns the total amount of the incentives that scope and f select.
@@ -153,9 +153,9 @@ func SumIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *IncentiveFi
 		if err != nil {
 			return 0, err
 		}
-		return total(ctx, r, "sum(i.amount)")
+		return total(ctx, idb, r, "sum(i.amount)")
 	}
-	return total(ctx, base, "sum(i.amount)")
+	return total(ctx, idb, base, "sum(i.amount)")
 }
 
 // EnrollmentGroupKey is the key of a group of enrollments.
@@ -266,9 +266,9 @@ func TotalEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *Enrollme
 		if err != nil {
 			return 0, 0, err
 		}
-		return rollupTotals(ctx, r, "e")
+		return rollupTotals(ctx, idb, r, "e")
 	}
-	return countAndSum(ctx, base, "e.price")
+	return countAndSum(ctx, idb, base, "e.price")
 }
 
 // SumEnrollments returns the total price of the enrollments that scope and f select.
@@ -281,9 +281,9 @@ func SumEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *Enrollment
 		if err != nil {
 			return 0, err
 		}
-		return total(ctx, r, "sum(e.amount)")
+		return total(ctx, idb, r, "sum(e.amount)")
 	}
-	return total(ctx, base, "sum(e.price)")
+	return total(ctx, idb, base, "sum(e.price)")
 }
 
 // ParticipantGroupKey is the key of a group of participants.
@@ -371,7 +371,7 @@ func TotalParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *Partici
 	if !ok {
 		return CountParticipants(ctx, idb, scope, f)
 	}
-	n, err := total(ctx, r, "sum(p.n)")
+	n, err := total(ctx, idb, r, "sum(p.n)")
 	return int(n), err
 }
 

@@ -87,6 +87,28 @@ func scanModels[T any](ctx context.Context, idb bun.IDB, q *bun.SelectQuery, row
 	})
 }
 
+// scanRow runs q, which returns at most one row, into dest, as q.Scan(ctx, dest...) does: with
+// sql.ErrNoRows when there is no row.
+func scanRow(ctx context.Context, idb bun.IDB, q *bun.SelectQuery, dest ...any) error {
+	bdb, h, ok := directDB(ctx, idb)
+	if !ok {
+		return q.Scan(ctx, dest...)
+	}
+	b, err := q.AppendQuery(bdb.QueryGen(), nil)
+	if err != nil {
+		return err
+	}
+	return runDirect(ctx, bdb, h, string(b), func(r pgx.Rows) error {
+		if !r.Next() {
+			if err := r.Err(); err != nil {
+				return err
+			}
+			return sql.ErrNoRows
+		}
+		return r.Scan(dest...)
+	})
+}
+
 // runDirect runs query on a pgx connection of bdb's pool, between the query hooks, and hands its
 // rows to scan.
 func runDirect(ctx context.Context, bdb *bun.DB, h *hub, query string, scan func(pgx.Rows) error) error {

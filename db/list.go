@@ -394,7 +394,8 @@ func (s *listSpec[T, F]) count(ctx context.Context, idb bun.IDB, scope Scope, f 
 	if err != nil {
 		return 0, err
 	}
-	n, err := q.Count(ctx)
+	var n int64
+	err = scanRow(ctx, idb, q.ColumnExpr("count(*)"), &n)
 	if err != nil {
 		return 0, fmt.Errorf("count %s: %w", s.name, err)
 	}

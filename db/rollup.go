@@ -225,9 +225,9 @@ func participantRollup(ctx context.Context, idb bun.IDB, scope Scope, f *Partici
 }
 
 // rollupTotals sums n and amount over q, a query over a rollup.
-func rollupTotals(ctx context.Context, q *bun.SelectQuery, alias string) (int, int64, error) {
+func rollupTotals(ctx context.Context, idb bun.IDB, q *bun.SelectQuery, alias string) (int, int64, error) {
 	var n, sum int64
-	if err := q.ColumnExpr("coalesce(sum(?.n), 0)::bigint, coalesce(sum(?.amount), 0)::bigint", bun.Ident(alias), bun.Ident(alias)).Scan(ctx, &n, &sum); err != nil {
+	if err := scanRow(ctx, idb, q.ColumnExpr("coalesce(sum(?.n), 0)::bigint, coalesce(sum(?.amount), 0)::bigint", bun.Ident(alias), bun.Ident(alias)), &n, &sum); err != nil {
 		return 0, 0, fmt.Errorf("rollup totals: %w", err)
 	}
 	return int(n), sum, nil
