@@ -185,7 +185,7 @@ func (g *groupSpec[K]) groupsPerParent(ctx context.Context, idb bun.IDB, base *b
 	if limit == 0 || len(parents) == 0 {
 		return out, nil
 	}
-	q = q.ColumnExpr(parentCol+" AS gp").Where(parentCol+" IN (?)", bun.In(parents)).GroupExpr(parentCol)
+	q = q.ColumnExpr(parentCol+" AS gp").Where(parentCol+" IN (?)", bun.In(sortedKeys(parents))).GroupExpr(parentCol)
 	ranked := idb.NewSelect().TableExpr("(?) AS g", q).
 		ColumnExpr("g.*, row_number() OVER (PARTITION BY g.gp ORDER BY " + order + ") AS rn")
 	cols, rows, err := queryValues(ctx, idb, idb.NewSelect().TableExpr("(?) AS r", ranked).ColumnExpr("r.*").
@@ -303,7 +303,7 @@ func totalPerParent(ctx context.Context, base *bun.SelectQuery, parentCol string
 		Total  int64 `bun:"total"`
 	}
 	err := base.ColumnExpr(parentCol+" AS parent, coalesce("+expr+", 0) AS total").
-		Where(parentCol+" IN (?)", bun.In(parents)).GroupExpr(parentCol).Scan(ctx, &rows)
+		Where(parentCol+" IN (?)", bun.In(sortedKeys(parents))).GroupExpr(parentCol).Scan(ctx, &rows)
 	if err != nil {
 		return nil, fmt.Errorf("total per parent: %w", err)
 	}

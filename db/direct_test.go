@@ -145,3 +145,30 @@ func TestHooksGoThroughTheHub(t *testing.T) {
 		t.Errorf("these files call bun's AddQueryHook or ResetQueryHooks; call db.AddQueryHook / db.ResetQueryHooks instead, so that hooks also see directly scanned statements: %v", bad)
 	}
 }
+
+// TestKeySetStatementsAreStable checks that a lookup of a set of keys sends the same statement
+// text whatever the keys' order: each new text is prepared anew by pgx and takes a place in its
+// statement cache.
+func TestKeySetStatementsAreStable(t *testing.T) {
+	bdb := dbtest.MustDB(t)
+	ctx := context.Background()
+	counter := dbtest.CountQueries(bdb)
+	defer db.ResetQueryHooks(bdb)
+	for _, ids := range [][]int64{{3, 1, 2}, {2, 3, 1}, {1, 2, 3}} {
+		if _, err := db.FindWavesByIDs(ctx, bdb, db.Unrestricted, ids); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FindEnrollmentsByParents(ctx, bdb, db.Unrestricted, db.ByParticipant, ids, nil, nil, db.PageArgs{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := counter.Queries()
+	if len(q) != 6 {
+		t.Fatalf("ran %d statements, want 6: %q", len(q), q)
+	}
+	for i := 2; i < len(q); i++ {
+		if q[i] != q[i%2] {
+			t.Errorf("the same keys in another order gave another statement:\n%s\n%s", q[i%2], q[i])
+		}
+	}
+}

@@ -373,7 +373,7 @@ func (s *listSpec[T, F]) findPerParent(ctx context.Context, idb bun.IDB, scope S
 	inner = s.keyset(inner.Where(s.alias+"."+parentCol+" = parent.id"), key, p)
 	var rows []*T
 	err = scanModels(ctx, idb, idb.NewSelect().Model(&rows).Column(cols...).
-		ModelTableExpr("unnest(?::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (?) AS "+s.alias, pgdialect.Array(parents), inner).
+		ModelTableExpr("unnest(?::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (?) AS "+s.alias, pgdialect.Array(sortedKeys(parents)), inner).
 		OrderExpr("parent.ord, "+outerOrder), &rows)
 	if err != nil {
 		return nil, fmt.Errorf("list %s per %s: %w", s.name, parentCol, err)
@@ -425,7 +425,7 @@ func (s *listSpec[T, F]) countPerParent(ctx context.Context, idb bun.IDB, scope 
 		N      int   `bun:"n"`
 	}
 	err = q.ColumnExpr(s.alias+"."+parentCol+" AS parent, count(*) AS n").
-		Where(s.alias+"."+parentCol+" IN (?)", bun.In(parents)).
+		Where(s.alias+"."+parentCol+" IN (?)", bun.In(sortedKeys(parents))).
 		GroupExpr(s.alias+"."+parentCol).
 		Scan(ctx, &counts)
 	if err != nil {
@@ -451,7 +451,7 @@ func (s *listSpec[T, F]) byColumn(ctx context.Context, idb bun.IDB, scope Scope,
 	}
 	var rows []*T
 	q := scope.restrict(idb.NewSelect().Model(&rows).Column(readColumns[T](ctx, idb, col)...), s.table, s.alias).
-		Where(s.alias+"."+col+" IN (?)", bun.In(keys))
+		Where(s.alias+"."+col+" IN (?)", bun.In(sortedKeys(keys)))
 	if err := scanModels(ctx, idb, q, &rows); err != nil {
 		return nil, fmt.Errorf("find %s by %s: %w", s.name, col, err)
 	}
@@ -470,7 +470,7 @@ func (s *listSpec[T, F]) listByColumn(ctx context.Context, idb bun.IDB, scope Sc
 	}
 	var rows []*T
 	q := scope.restrict(idb.NewSelect().Model(&rows), s.table, s.alias).
-		Where(s.alias+"."+col+" IN (?)", bun.In(keys)).
+		Where(s.alias+"."+col+" IN (?)", bun.In(sortedKeys(keys))).
 		OrderExpr(s.alias + ".id")
 	if err := scanModels(ctx, idb, q, &rows); err != nil {
 		return nil, fmt.Errorf("list %s by %s: %w", s.name, col, err)
@@ -479,4 +479,17 @@ func (s *listSpec[T, F]) listByColumn(ctx context.Context, idb bun.IDB, scope Sc
 		out[keyOf(r)] = append(out[keyOf(r)], r)
 	}
 	return out, nil
+}
+
+// sortedKeys returns keys in ascending order (a sorted copy when they are not). Statements that
+// name a set of keys name them sorted: callers often collect keys through maps, and the same set
+// in another order would be another statement text, which pgx prepares and caches anew on every
+// request (and which pushes the recurring statements out of its cache).
+func sortedKeys(keys []int64) []int64 {
+	if slices.IsSorted(keys) {
+		return keys
+	}
+	out := slices.Clone(keys)
+	slices.Sort(out)
+	return out
 }
