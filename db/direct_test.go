@@ -10,26 +10,18 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/uptrace/bun"
 
 	"prakerja/db"
 	"prakerja/db/dbtest"
-	"prakerja/db/seed"
 )
 
 // TestDirectScanMatchesBun reads every table of a seeded database both ways, through bun's Scan
 // and through direct scanning, and requires the same rows field by field: every column type, NULLs
 // included (a seeded data set has NULL in every nullable column somewhere).
 func TestDirectScanMatchesBun(t *testing.T) {
-	bdb := dbtest.MustClone(t, "plans", func(ctx context.Context, bdb *bun.DB) error {
-		if _, err := db.Migrate(ctx, bdb); err != nil {
-			return err
-		}
-		_, err := seed.Run(ctx, bdb, seed.Options{Participants: 30000, Seed: 3, Now: time.Now().Truncate(time.Minute)})
-		return err
-	})
+	bdb := seededDB(t)
 	// Audit events have jsonb columns, which pgx scans on its own (into maps): make two, one with
 	// NULLs.
 	if _, err := bdb.ExecContext(context.Background(), `INSERT INTO audit_events (actor_subject, actor_role, action, entity_type, entity_id, before, after, request_id)

@@ -19,17 +19,24 @@ import (
 var bigTables = map[string]bool{"participants": true, "enrollments": true, "incentives": true, "payments": true,
 	"balance_ledger": true, "wave_applications": true, "certificates": true, "reviews": true}
 
-// TestQueryPlans runs the key queries of the API through the db package over a realistic data set,
-// captures their SQL, and checks each EXPLAIN plan: an index serves it, and no big table is read
-// whole when the filter is selective.
-func TestQueryPlans(t *testing.T) {
-	bdb := dbtest.MustClone(t, "plans", func(ctx context.Context, bdb *bun.DB) error {
+// seededDB returns a copy of a migrated database seeded with 30,000 participants, built once per
+// test process (the "plans" template).
+func seededDB(t *testing.T) *bun.DB {
+	t.Helper()
+	return dbtest.MustClone(t, "plans", func(ctx context.Context, bdb *bun.DB) error {
 		if _, err := db.Migrate(ctx, bdb); err != nil {
 			return err
 		}
 		_, err := seed.Run(ctx, bdb, seed.Options{Participants: 30000, Seed: 3, Now: time.Now().Truncate(time.Minute)})
 		return err
 	})
+}
+
+// TestQueryPlans runs the key queries of the API through the db package over a realistic data set,
+// captures their SQL, and checks each EXPLAIN plan: an index serves it, and no big table is read
+// whole when the filter is selective.
+func TestQueryPlans(t *testing.T) {
+	bdb := seededDB(t)
 	ctx := context.Background()
 	var pid, courseID int64
 	if err := bdb.NewRaw(`SELECT participant_id FROM incentives GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1`).Scan(ctx, &pid); err != nil {
@@ -113,13 +120,7 @@ func TestQueryPlans(t *testing.T) {
 // TestDashboardPlans checks that the dashboard's totals and groups over everything read rollups,
 // never participants, enrollments or incentives themselves.
 func TestDashboardPlans(t *testing.T) {
-	bdb := dbtest.MustClone(t, "plans", func(ctx context.Context, bdb *bun.DB) error {
-		if _, err := db.Migrate(ctx, bdb); err != nil {
-			return err
-		}
-		_, err := seed.Run(ctx, bdb, seed.Options{Participants: 30000, Seed: 3, Now: time.Now().Truncate(time.Minute)})
-		return err
-	})
+	bdb := seededDB(t)
 	ctx := context.Background()
 	scope := db.Unrestricted
 	day := func(s string) *time.Time { d, _ := time.Parse(time.DateOnly, s); return &d }
