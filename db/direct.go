@@ -3,6 +3,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"reflect"
 	"strconv"
@@ -279,102 +280,63 @@ type (
 	boolField  field
 )
 
-func (f *textField) ScanText(v pgtype.Text) error {
+// set writes v into the field at p: a T, or a *T when ptr. SQL NULL (!valid) gives nil, or T's
+// zero value in a non-pointer field, as bun does.
+func set[T any](p unsafe.Pointer, ptr bool, v T, valid bool) {
 	switch {
-	case f.ptr && !v.Valid:
-		*(**string)(f.p) = nil
-	case f.ptr:
-		s := v.String
-		*(**string)(f.p) = &s
-	case v.Valid:
-		*(*string)(f.p) = v.String
+	case ptr && !valid:
+		*(**T)(p) = nil
+	case ptr:
+		*(**T)(p) = &v
+	case valid:
+		*(*T)(p) = v
 	default:
-		*(*string)(f.p) = ""
+		var zero T
+		*(*T)(p) = zero
 	}
+}
+
+func (f *textField) ScanText(v pgtype.Text) error {
+	set(f.p, f.ptr, v.String, v.Valid)
 	return nil
 }
 
 func (f *intField) ScanInt64(v pgtype.Int8) error {
-	switch {
-	case f.ptr && !v.Valid:
-		*(*unsafe.Pointer)(f.p) = nil
-	case f.ptr && f.kind == fInt:
-		n := int(v.Int64)
-		*(**int)(f.p) = &n
-	case f.ptr:
-		n := v.Int64
-		*(**int64)(f.p) = &n
-	case f.kind == fInt:
-		*(*int)(f.p) = int(v.Int64)
-	default:
-		*(*int64)(f.p) = v.Int64
+	if f.kind == fInt {
+		set(f.p, f.ptr, int(v.Int64), v.Valid)
+	} else {
+		set(f.p, f.ptr, v.Int64, v.Valid)
 	}
 	return nil
 }
 
-func (f *timeField) set(t time.Time, valid bool) {
-	switch {
-	case f.ptr && !valid:
-		*(**time.Time)(f.p) = nil
-	case f.ptr:
-		*(**time.Time)(f.p) = &t
-	case valid:
-		*(*time.Time)(f.p) = t
-	default:
-		*(*time.Time)(f.p) = time.Time{}
+// setTime writes a timestamp or date; an infinite one has no time.Time.
+func (f *timeField) setTime(t time.Time, inf pgtype.InfinityModifier, valid bool) error {
+	if valid && inf != pgtype.Finite {
+		return errors.New("direct scan: an infinite timestamp or date cannot be read into a time")
 	}
+	set(f.p, f.ptr, t, valid)
+	return nil
 }
 
 func (f *timeField) ScanTimestamptz(v pgtype.Timestamptz) error {
-	if v.Valid && v.InfinityModifier != pgtype.Finite {
-		return fmt.Errorf("direct scan: an infinite timestamp cannot be read into a time")
-	}
-	f.set(v.Time, v.Valid)
-	return nil
+	return f.setTime(v.Time, v.InfinityModifier, v.Valid)
 }
 
 func (f *timeField) ScanTimestamp(v pgtype.Timestamp) error {
-	if v.Valid && v.InfinityModifier != pgtype.Finite {
-		return fmt.Errorf("direct scan: an infinite timestamp cannot be read into a time")
-	}
-	f.set(v.Time, v.Valid)
-	return nil
+	return f.setTime(v.Time, v.InfinityModifier, v.Valid)
 }
 
 func (f *timeField) ScanDate(v pgtype.Date) error {
-	if v.Valid && v.InfinityModifier != pgtype.Finite {
-		return fmt.Errorf("direct scan: an infinite date cannot be read into a time")
-	}
-	f.set(v.Time, v.Valid)
-	return nil
+	return f.setTime(v.Time, v.InfinityModifier, v.Valid)
 }
 
 func (f *floatField) ScanFloat64(v pgtype.Float8) error {
-	switch {
-	case f.ptr && !v.Valid:
-		*(**float64)(f.p) = nil
-	case f.ptr:
-		n := v.Float64
-		*(**float64)(f.p) = &n
-	case v.Valid:
-		*(*float64)(f.p) = v.Float64
-	default:
-		*(*float64)(f.p) = 0
-	}
+	set(f.p, f.ptr, v.Float64, v.Valid)
 	return nil
 }
 
 func (f *boolField) ScanBool(v pgtype.Bool) error {
-	switch {
-	case f.ptr && !v.Valid:
-		*(**bool)(f.p) = nil
-	case f.ptr:
-		b := v.Bool
-		*(**bool)(f.p) = &b
-	case v.Valid:
-		*(*bool)(f.p) = v.Bool
-	default:
-		*(*bool)(f.p) = false
-	}
+	set(f.p, f.ptr, v.Bool, v.Valid)
 	return nil
 }
