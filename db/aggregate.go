@@ -44,6 +44,15 @@ type dimension[K any] struct {
 	set      func(k *K, v any)
 	rollCols []string
 	rollExpr string
+	// label, when set, names the key's entity (a wave's number) in the same statement, so that a
+	// key answers wave { number } without a second one; setLabel stores it in the key.
+	label    *label
+	setLabel func(k *K, v any)
+}
+
+// label is a column of the entity a key is the id of, joined once per group after grouping.
+type label struct {
+	table, col string // waves, number
 }
 
 // measure is an aggregate expression over the group's rows, and the same measure over a rollup's
@@ -91,14 +100,14 @@ func (g *Group[K]) Measure(name string) float64 {
 // grouped adds the dimensions, joins, measures and GROUP BY of args to base, and returns the
 // query, its key columns, the ORDER BY terms over its output columns, and the group limit.
 // It fails with EINVALID on an unknown or repeated dimension, or a bad first or order.
-func (g *groupSpec[K]) grouped(base *bun.SelectQuery, args GroupArgs) (*bun.SelectQuery, []string, string, int, error) {
+func (g *groupSpec[K]) grouped(base *bun.SelectQuery, args GroupArgs) (*bun.SelectQuery, []string, []string, int, error) {
 	if len(args.By) == 0 {
-		return nil, nil, "", 0, &Error{Code: EINVALID, Message: "groups needs at least one dimension in by", Field: []string{"by"}}
+		return nil, nil, nil, 0, &Error{Code: EINVALID, Message: "groups needs at least one dimension in by", Field: []string{"by"}}
 	}
 	limit := DefaultGroups
 	if args.First != nil {
 		if *args.First < 0 || *args.First > MaxGroups {
-			return nil, nil, "", 0, &Error{Code: EINVALID, Message: fmt.Sprintf("groups first must be between 0 and %d, got %d", MaxGroups, *args.First), Field: []string{"first"}}
+			return nil, nil, nil, 0, &Error{Code: EINVALID, Message: fmt.Sprintf("groups first must be between 0 and %d, got %d", MaxGroups, *args.First), Field: []string{"first"}}
 		}
 		limit = *args.First
 	}
@@ -109,7 +118,7 @@ func (g *groupSpec[K]) grouped(base *bun.SelectQuery, args GroupArgs) (*bun.Sele
 	for i, name := range args.By {
 		d, ok := g.dims[name]
 		if !ok || seen[name] {
-			return nil, nil, "", 0, &Error{Code: EINVALID, Message: fmt.Sprintf("cannot group by %s twice or at all here", name), Field: []string{"by"}}
+			return nil, nil, nil, 0, &Error{Code: EINVALID, Message: fmt.Sprintf("cannot group by %s twice or at all here", name), Field: []string{"by"}}
 		}
 		seen[name] = true
 		if d.join != "" && !joins[d.join] {
@@ -139,14 +148,32 @@ func (g *groupSpec[K]) grouped(base *bun.SelectQuery, args GroupArgs) (*bun.Sele
 			}
 		}
 		if !found {
-			return nil, nil, "", 0, &Error{Code: EINVALID, Message: fmt.Sprintf("cannot order groups by %s", args.OrderBy), Field: []string{"orderBy"}}
+			return nil, nil, nil, 0, &Error{Code: EINVALID, Message: fmt.Sprintf("cannot order groups by %s", args.OrderBy), Field: []string{"orderBy"}}
 		}
 		dir = "ASC" // ties by key, ascending, so the order is deterministic
 	}
 	for _, c := range keyCols {
 		order = append(order, c+" "+dir+" NULLS LAST")
 	}
-	return q, keyCols, strings.Join(order, ", "), limit, nil
+	return q, keyCols, order, limit, nil
+}
+
+// withLabels joins to q, a query over the groups aliased src, the entity of each key that has a
+// label, and reads the label as l<i>: once per group, after grouping and limiting.
+func (g *groupSpec[K]) withLabels(q *bun.SelectQuery, src string, by []string) *bun.SelectQuery {
+	for i, name := range by {
+		if l := g.dims[name].label; l != nil {
+			t := "gl" + strconv.Itoa(i)
+			q = q.Join("LEFT JOIN " + l.table + " AS " + t + " ON " + t + ".id = " + src + ".k" + strconv.Itoa(i)).
+				ColumnExpr(t + "." + l.col + " AS " + labelCol(i))
+		}
+	}
+	return q
+}
+
+// labelled reports whether a key of by has a label.
+func (g *groupSpec[K]) labelled(by []string) bool {
+	return slices.ContainsFunc(by, func(name string) bool { return g.dims[name].label != nil })
 }
 
 // groups runs one GROUP BY over base (the scoped, filtered query of a connection).
@@ -159,7 +186,14 @@ func (g *groupSpec[K]) groups(ctx context.Context, idb bun.IDB, base *bun.Select
 	if limit == 0 {
 		return []*Group[K]{}, nil
 	}
-	cols, rows, err := queryValues(ctx, idb, q.OrderExpr(order).Limit(int64(limit)))
+	q = q.OrderExpr(strings.Join(order, ", ")).Limit(int64(limit))
+	if g.labelled(args.By) {
+		for i := range order {
+			order[i] = "g." + order[i]
+		}
+		q = g.withLabels(idb.NewSelect().TableExpr("(?) AS g", q).ColumnExpr("g.*"), "g", args.By).OrderExpr(strings.Join(order, ", "))
+	}
+	cols, rows, err := queryValues(ctx, idb, q)
 	if err != nil {
 		return nil, fmt.Errorf("group: %w", err)
 	}
@@ -187,9 +221,9 @@ func (g *groupSpec[K]) groupsPerParent(ctx context.Context, idb bun.IDB, base *b
 	}
 	q = q.ColumnExpr(parentCol+" AS gp").Where(parentCol+" IN (?)", bun.In(sortedKeys(parents))).GroupExpr(parentCol)
 	ranked := idb.NewSelect().TableExpr("(?) AS g", q).
-		ColumnExpr("g.*, row_number() OVER (PARTITION BY g.gp ORDER BY " + order + ") AS rn")
-	cols, rows, err := queryValues(ctx, idb, idb.NewSelect().TableExpr("(?) AS r", ranked).ColumnExpr("r.*").
-		Where("r.rn <= ?", limit).OrderExpr("r.gp, r.rn"))
+		ColumnExpr("g.*, row_number() OVER (PARTITION BY g.gp ORDER BY " + strings.Join(order, ", ") + ") AS rn")
+	top := idb.NewSelect().TableExpr("(?) AS r", ranked).ColumnExpr("r.*").Where("r.rn <= ?", limit).OrderExpr("r.gp, r.rn")
+	cols, rows, err := queryValues(ctx, idb, g.withLabels(top, "r", args.By))
 	if err != nil {
 		return nil, fmt.Errorf("group per parent: %w", err)
 	}
@@ -201,17 +235,21 @@ func (g *groupSpec[K]) groupsPerParent(ctx context.Context, idb bun.IDB, base *b
 	return out, nil
 }
 
-// groupColumns are the positions of a group query's columns: its keys, its measures, and the
-// parent of per-parent groups (-1 when there is none).
+// groupColumns are the positions of a group query's columns: its keys, their labels (-1 where a
+// key has none), its measures, and the parent of per-parent groups (-1 when there is none).
 type groupColumns struct {
-	keys, measures []int
-	parent         int
+	keys, labels, measures []int
+	parent                 int
 }
+
+// labelCol names the column of the label of the i-th key.
+func labelCol(i int) string { return "l" + strconv.Itoa(i) }
 
 func (g *groupSpec[K]) columns(cols, keyCols []string) groupColumns {
 	at := groupColumns{parent: slices.Index(cols, "gp")}
-	for _, c := range keyCols {
+	for i, c := range keyCols {
 		at.keys = append(at.keys, slices.Index(cols, c))
+		at.labels = append(at.labels, slices.Index(cols, labelCol(i)))
 	}
 	for _, m := range g.measures {
 		at.measures = append(at.measures, slices.Index(cols, m.name))
@@ -223,7 +261,11 @@ func (g *groupSpec[K]) group(r []any, args GroupArgs, at groupColumns) *Group[K]
 	grp := &Group[K]{Key: new(K), measures: g.measures, values: make([]float64, len(g.measures))}
 	for j, name := range args.By {
 		if v := r[at.keys[j]]; v != nil {
-			g.dims[name].set(grp.Key, v)
+			d := g.dims[name]
+			d.set(grp.Key, v)
+			if l := at.labels[j]; l >= 0 && r[l] != nil {
+				d.setLabel(grp.Key, r[l])
+			}
 		}
 	}
 	for i, c := range at.measures {

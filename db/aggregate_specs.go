@@ -13,6 +13,7 @@ type IncentiveGroupKey struct {
 	Channel      *PayoutChannel
 	ProvinceCode *string
 	WaveID       *int64
+	WaveNumber   *int // the number of the wave WaveID, read with the group
 	Scheme       *SchemeCode
 	Month        *string
 	Year         *int
@@ -40,8 +41,9 @@ var incentiveGroups = &groupSpec[IncentiveGroupKey]{
 			set: func(k *IncentiveGroupKey, v any) { k.Channel = ptr(PayoutChannel(asString(v))) }},
 		"PROVINCE": {expr: "i.province_code", rollCols: cols("province_code"),
 			set: func(k *IncentiveGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
-		"WAVE": {expr: "i.wave_id", rollCols: cols("wave_id"),
-			set: func(k *IncentiveGroupKey, v any) { k.WaveID = ptr(asInt64(v)) }},
+		"WAVE": {expr: "i.wave_id", rollCols: cols("wave_id"), label: waveNumber,
+			set:      func(k *IncentiveGroupKey, v any) { k.WaveID = ptr(asInt64(v)) },
+			setLabel: func(k *IncentiveGroupKey, v any) { k.WaveNumber = ptr(int(asInt64(v))) }},
 		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = i.wave_id", rollCols: cols("wave_id"),
 			set: func(k *IncentiveGroupKey, v any) { k.Scheme = ptr(SchemeCode(asString(v))) }},
 		"MONTH": {expr: monthExpr(incentiveDate), rollCols: cols("paid_month", "due_month"), rollExpr: monthExpr(incentiveMonth),
@@ -60,6 +62,10 @@ var incentiveGroups = &groupSpec[IncentiveGroupKey]{
 const incentiveMonth = "coalesce(i.paid_month, i.due_month)::timestamp"
 
 func cols(c ...string) []string { return c }
+
+// waveNumber labels a wave key with the wave's number. Waves are public catalogue data, which
+// every scope reads.
+var waveNumber = &label{table: "waves", col: "number"}
 
 // GroupIncentives groups the incentives that scope and f select. It fails with EINVALID on bad
 // arguments.
@@ -294,6 +300,7 @@ type ParticipantGroupKey struct {
 	Education        *Education
 	EmploymentStatus *EmploymentStatus
 	WaveID           *int64
+	WaveNumber       *int // the number of the wave WaveID, read with the group
 	Scheme           *SchemeCode
 	Status           *ParticipantStatus
 	RegisteredMonth  *string
@@ -325,8 +332,9 @@ var participantGroups = &groupSpec[ParticipantGroupKey]{
 			set: func(k *ParticipantGroupKey, v any) { k.Education = ptr(Education(asString(v))) }},
 		"EMPLOYMENT_STATUS": {expr: "p.employment_status", rollCols: cols("employment_status"),
 			set: func(k *ParticipantGroupKey, v any) { k.EmploymentStatus = ptr(EmploymentStatus(asString(v))) }},
-		"WAVE": {expr: "p.wave_id", rollCols: cols("wave_id"),
-			set: func(k *ParticipantGroupKey, v any) { k.WaveID = ptr(asInt64(v)) }},
+		"WAVE": {expr: "p.wave_id", rollCols: cols("wave_id"), label: waveNumber,
+			set:      func(k *ParticipantGroupKey, v any) { k.WaveID = ptr(asInt64(v)) },
+			setLabel: func(k *ParticipantGroupKey, v any) { k.WaveNumber = ptr(int(asInt64(v))) }},
 		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = p.wave_id", rollCols: cols("wave_id"),
 			set: func(k *ParticipantGroupKey, v any) { k.Scheme = ptr(SchemeCode(asString(v))) }},
 		"STATUS": {expr: "p.status", rollCols: cols("status"),

@@ -25,10 +25,29 @@ func BenchmarkNestedPage(b *testing.B) {
 }
 
 func nestedPage(b *testing.B, a *api) {
-	const q = `{ participants(first: 50) { pageInfo { hasNextPage endCursor } nodes {
+	serve(b, a, `{ participants(first: 50) { pageInfo { hasNextPage endCursor } nodes {
 		id nik fullName gender status balance registeredAt
 		enrollments(first: 10) { nodes { id price status purchasedAt course { id title category mode provider { id name } } } }
-		incentives(first: 10) { nodes { id kind sequence amount dueOn status paidAt } } } } }`
+		incentives(first: 10) { nodes { id kind sequence amount dueOn status paidAt } } } } }`)
+}
+
+// BenchmarkGroups serves the benchmark's participants by wave and status (query g) and a filtered
+// count (query i) through the whole handler, on the fast path:
+//
+//	go test -run '^$' -bench Groups -benchmem ./graph/
+func BenchmarkGroups(b *testing.B) {
+	a := mustAPI(b).with(graph.Options{LoaderWait: loader.DefaultWait})
+	b.Run("wave-status", func(b *testing.B) {
+		serve(b, a, `{ participants { groups(by: [WAVE, STATUS], first: 1000) { key { wave { number } status } count } } }`)
+	})
+	b.Run("filtered-count", func(b *testing.B) {
+		serve(b, a, `{ incentives(filter: {status: PAID, kind: TRAINING, provinceCode: ["32"]}) { totalCount } }`)
+	})
+}
+
+// serve runs q through a's handler in parallel, and reports statements per request and the size
+// of the answer.
+func serve(b *testing.B, a *api, q string) {
 	run := func() int {
 		code, body := post(a.h, a.token, q, nil)
 		if code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {

@@ -364,6 +364,35 @@ func toOne[P any, K comparable, V any](child **kind, keyCol string, l func(*load
 	return r
 }
 
+// toOneKnown is toOne for parents that may carry what a selection reads of their child: known
+// returns that child when cols are all it holds (a group key's wave with its number, read with
+// the group), or false, and then the children are loaded as toOne loads them.
+func toOneKnown[P any, K comparable, V any](child **kind, l func(*loader.Loaders) *loader.Loader[K, *V], key func(*P) (K, bool), known func(*P, []string) (*V, bool)) *relation {
+	r := toOne(child, "", l, key, false)
+	load := r.one
+	r.one = func(x *fx, parents []any, cols []string) (map[any]any, error) {
+		out := make(map[any]any, len(parents))
+		byKey := make(map[K]*V)
+		for _, p := range parents {
+			k, ok := key(p.(*P))
+			if !ok {
+				out[p] = nil
+				continue
+			}
+			v := byKey[k]
+			if v == nil {
+				if v, ok = known(p.(*P), cols); !ok {
+					return load(x, parents, cols)
+				}
+				byKey[k] = v
+			}
+			out[p] = v
+		}
+		return out, nil
+	}
+	return r
+}
+
 // nested is a connection under each parent, paged and counted through the loaders' batches.
 func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 	pages func(*loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[T]],

@@ -588,7 +588,10 @@ func groupKinds() {
 		}),
 		rels: map[string]*relation{
 			"province": toOne(&provinceKind, "", provinceOf, func(k *db.ParticipantGroupKey) (string, bool) { return someString(k.ProvinceCode) }, false),
-			"wave":     toOne(&waveKind, "", waveOf, func(k *db.ParticipantGroupKey) (int64, bool) { return loader.Some(k.WaveID) }, false),
+			"wave": toOneKnown(&waveKind, waveOf, func(k *db.ParticipantGroupKey) (int64, bool) { return loader.Some(k.WaveID) },
+				func(k *db.ParticipantGroupKey, cols []string) (*db.Wave, bool) {
+					return knownWave(k.WaveID, k.WaveNumber, cols)
+				}),
 		}}
 	participantGroupKind = &kind{name: "ParticipantGroup", implementors: []string{"ParticipantGroup"},
 		leaves: leaves(map[string]func(*bytes.Buffer, *db.ParticipantGroup){
@@ -607,7 +610,10 @@ func groupKinds() {
 		}),
 		rels: map[string]*relation{
 			"province": toOne(&provinceKind, "", provinceOf, func(k *db.IncentiveGroupKey) (string, bool) { return someString(k.ProvinceCode) }, false),
-			"wave":     toOne(&waveKind, "", waveOf, func(k *db.IncentiveGroupKey) (int64, bool) { return loader.Some(k.WaveID) }, false),
+			"wave": toOneKnown(&waveKind, waveOf, func(k *db.IncentiveGroupKey) (int64, bool) { return loader.Some(k.WaveID) },
+				func(k *db.IncentiveGroupKey, cols []string) (*db.Wave, bool) {
+					return knownWave(k.WaveID, k.WaveNumber, cols)
+				}),
 		}}
 	incentiveGroupKind = &kind{name: "IncentiveGroup", implementors: []string{"IncentiveGroup"},
 		leaves: leaves(map[string]func(*bytes.Buffer, *db.IncentiveGroup){
@@ -670,6 +676,20 @@ func embedded[P, C any](child **kind, get func(*P) *C) *relation {
 	}
 	lazyChild(r, child)
 	return r
+}
+
+// knownWave is the wave of a group key when the selection reads only its id and number, which
+// the key holds.
+func knownWave(id *int64, number *int, cols []string) (*db.Wave, bool) {
+	if id == nil || number == nil {
+		return nil, false
+	}
+	for _, c := range cols {
+		if c != "id" && c != "number" {
+			return nil, false
+		}
+	}
+	return &db.Wave{ID: *id, Number: *number}, true
 }
 
 // someString is loader.Some for a string key.

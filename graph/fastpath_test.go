@@ -294,6 +294,21 @@ func TestFastPathStatements(t *testing.T) {
 	if e.fastStats.Fast.Load() != 2 {
 		t.Errorf("the fast path answered %d operations, want 2", e.fastStats.Fast.Load())
 	}
+
+	// A group key's wave number comes with the groups; other wave fields take a second statement.
+	for q, want := range map[string]int{
+		`{ participants { groups(by: [WAVE, STATUS], first: 1000) { key { wave { id number } status } count } } }`: 1,
+		`{ incentives { groups(by: [WAVE, KIND], first: 1000) { key { wave { number } kind } count } } }`:          1,
+		`{ participants { groups(by: [WAVE], first: 1000) { key { wave { number status } } count } } }`:           2,
+	} {
+		e.a.queries.Reset()
+		if code, body := post(e.fast, e.a.token, q, nil); code != http.StatusOK || !bytes.Contains(body, []byte(`"number":`)) {
+			t.Fatalf("status %d: %.500s", code, body)
+		}
+		if got := e.a.queries.Count(); got != want {
+			t.Errorf("%s ran %d statements, want %d:\n%s", q, got, want, strings.Join(e.a.queries.Queries(), "\n"))
+		}
+	}
 }
 
 // TestFastPathSaysWhy checks that at debug level the server logs why gqlgen's executor answers an
