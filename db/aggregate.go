@@ -7,9 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/uptrace/bun"
 )
@@ -41,13 +39,13 @@ const (
 type dimension[K any] struct {
 	expr     string
 	join     string // a LEFT JOIN clause the expression needs, or ""
-	set      func(k *K, v any)
+	set      func(k *K, v cell)
 	rollCols []string
 	rollExpr string
 	// label, when set, names the key's entity (a wave's number) in the same statement, so that a
 	// key answers wave { number } without a second one; setLabel stores it in the key.
 	label    *label
-	setLabel func(k *K, v any)
+	setLabel func(k *K, v cell)
 }
 
 // label is a column of the entity a key is the id of, joined once per group after grouping.
@@ -193,16 +191,11 @@ func (g *groupSpec[K]) groups(ctx context.Context, idb bun.IDB, base *bun.Select
 		}
 		q = g.withLabels(idb.NewSelect().TableExpr("(?) AS g", q).ColumnExpr("g.*"), "g", args.By).OrderExpr(strings.Join(order, ", "))
 	}
-	cols, rows, err := queryValues(ctx, idb, q)
+	cols, rows, err := queryCells(ctx, idb, q)
 	if err != nil {
 		return nil, fmt.Errorf("group: %w", err)
 	}
-	at := g.columns(cols, keyCols)
-	out := make([]*Group[K], len(rows))
-	for i, r := range rows {
-		out[i] = g.group(r, args, at)
-	}
-	return out, nil
+	return g.read(rows, args, g.columns(cols, keyCols)), nil
 }
 
 // groupsPerParent groups each parent's rows separately in one statement: the rows of base whose
@@ -223,14 +216,14 @@ func (g *groupSpec[K]) groupsPerParent(ctx context.Context, idb bun.IDB, base *b
 	ranked := idb.NewSelect().TableExpr("(?) AS g", q).
 		ColumnExpr("g.*, row_number() OVER (PARTITION BY g.gp ORDER BY " + strings.Join(order, ", ") + ") AS rn")
 	top := idb.NewSelect().TableExpr("(?) AS r", ranked).ColumnExpr("r.*").Where("r.rn <= ?", limit).OrderExpr("r.gp, r.rn")
-	cols, rows, err := queryValues(ctx, idb, g.withLabels(top, "r", args.By))
+	cols, rows, err := queryCells(ctx, idb, g.withLabels(top, "r", args.By))
 	if err != nil {
 		return nil, fmt.Errorf("group per parent: %w", err)
 	}
 	at := g.columns(cols, keyCols)
-	for _, r := range rows {
-		p := asInt64(r[at.parent])
-		out[p] = append(out[p], g.group(r, args, at))
+	for i, grp := range g.read(rows, args, at) {
+		p := rows[i][at.parent].int64()
+		out[p] = append(out[p], grp)
 	}
 	return out, nil
 }
@@ -257,69 +250,33 @@ func (g *groupSpec[K]) columns(cols, keyCols []string) groupColumns {
 	return at
 }
 
-func (g *groupSpec[K]) group(r []any, args GroupArgs, at groupColumns) *Group[K] {
-	grp := &Group[K]{Key: new(K), measures: g.measures, values: make([]float64, len(g.measures))}
+// read turns rows into groups, which share one allocation for all groups, one for their keys and
+// one for their measures.
+func (g *groupSpec[K]) read(rows [][]cell, args GroupArgs, at groupColumns) []*Group[K] {
+	n, nm := len(rows), len(g.measures)
+	out := make([]*Group[K], n)
+	groups, keys, values := make([]Group[K], n), make([]K, n), make([]float64, n*nm)
+	dims := make([]dimension[K], len(args.By))
 	for j, name := range args.By {
-		if v := r[at.keys[j]]; v != nil {
-			d := g.dims[name]
-			d.set(grp.Key, v)
-			if l := at.labels[j]; l >= 0 && r[l] != nil {
-				d.setLabel(grp.Key, r[l])
-			}
-		}
+		dims[j] = g.dims[name]
 	}
-	for i, c := range at.measures {
-		grp.values[i] = toFloat(r[c])
-	}
-	return grp
-}
-
-// queryValues runs q and returns its column names and its rows, each value as the driver reads
-// it: strings, integers, times, and numerics (pgtype.Numeric when scanned directly, text through
-// database/sql).
-func queryValues(ctx context.Context, idb bun.IDB, q *bun.SelectQuery) ([]string, [][]any, error) {
-	var cols []string
-	var out [][]any
-	if bdb, h, ok := directDB(ctx, idb); ok {
-		b, err := q.AppendQuery(bdb.QueryGen(), nil)
-		if err != nil {
-			return nil, nil, err
-		}
-		err = runDirect(ctx, bdb, h, string(b), func(r pgx.Rows) error {
-			for _, fd := range r.FieldDescriptions() {
-				cols = append(cols, fd.Name)
-			}
-			for r.Next() {
-				v, err := r.Values()
-				if err != nil {
-					return err
+	for i, r := range rows {
+		grp := &groups[i]
+		grp.Key, grp.measures, grp.values = &keys[i], g.measures, values[i*nm:(i+1)*nm:(i+1)*nm]
+		for j, d := range dims {
+			if v := r[at.keys[j]]; !v.null {
+				d.set(grp.Key, v)
+				if l := at.labels[j]; l >= 0 && !r[l].null {
+					d.setLabel(grp.Key, r[l])
 				}
-				out = append(out, v)
 			}
-			return nil
-		})
-		return cols, out, err
-	}
-	rows, err := q.Rows(ctx)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	if cols, err = rows.Columns(); err != nil {
-		return nil, nil, err
-	}
-	for rows.Next() {
-		v := make([]any, len(cols))
-		dest := make([]any, len(cols))
-		for i := range v {
-			dest[i] = &v[i]
 		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, nil, err
+		for k, c := range at.measures {
+			grp.values[k] = r[c].num
 		}
-		out = append(out, v)
+		out[i] = grp
 	}
-	return cols, out, rows.Err()
+	return out
 }
 
 // countAndSum counts base's rows and sums col over them in one statement.
@@ -388,20 +345,6 @@ func toFloat(v any) float64 {
 	}
 	return 0
 }
-
-func asString(v any) string {
-	switch s := v.(type) {
-	case string:
-		return s
-	case []byte:
-		return string(s)
-	case time.Time:
-		return s.Format(time.DateOnly)
-	}
-	return fmt.Sprint(v)
-}
-
-func asInt64(v any) int64 { return int64(toFloat(v)) }
 
 func ptr[T any](v T) *T { return &v }
 

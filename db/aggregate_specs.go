@@ -34,23 +34,23 @@ const incentiveDate = "coalesce(i.paid_at, i.due_on::timestamptz)"
 var incentiveGroups = &groupSpec[IncentiveGroupKey]{
 	dims: map[string]dimension[IncentiveGroupKey]{
 		"KIND": {expr: "i.kind", rollCols: cols("kind"),
-			set: func(k *IncentiveGroupKey, v any) { k.Kind = ptr(IncentiveKind(asString(v))) }},
+			set: func(k *IncentiveGroupKey, v cell) { k.Kind = ptr(IncentiveKind(v.str)) }},
 		"STATUS": {expr: "i.status", rollCols: cols("status"),
-			set: func(k *IncentiveGroupKey, v any) { k.Status = ptr(IncentiveStatus(asString(v))) }},
+			set: func(k *IncentiveGroupKey, v cell) { k.Status = ptr(IncentiveStatus(v.str)) }},
 		"CHANNEL": {expr: "i.channel", rollCols: cols("channel"),
-			set: func(k *IncentiveGroupKey, v any) { k.Channel = ptr(PayoutChannel(asString(v))) }},
+			set: func(k *IncentiveGroupKey, v cell) { k.Channel = ptr(PayoutChannel(v.str)) }},
 		"PROVINCE": {expr: "i.province_code", rollCols: cols("province_code"),
-			set: func(k *IncentiveGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
+			set: func(k *IncentiveGroupKey, v cell) { k.ProvinceCode = ptr(v.str) }},
 		"WAVE": {expr: "i.wave_id", rollCols: cols("wave_id"), label: waveNumber,
-			set:      func(k *IncentiveGroupKey, v any) { k.WaveID = ptr(asInt64(v)) },
-			setLabel: func(k *IncentiveGroupKey, v any) { k.WaveNumber = ptr(int(asInt64(v))) }},
+			set:      func(k *IncentiveGroupKey, v cell) { k.WaveID = ptr(v.int64()) },
+			setLabel: func(k *IncentiveGroupKey, v cell) { k.WaveNumber = ptr(int(v.int64())) }},
 		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = i.wave_id", rollCols: cols("wave_id"),
-			set: func(k *IncentiveGroupKey, v any) { k.Scheme = ptr(SchemeCode(asString(v))) }},
+			set: func(k *IncentiveGroupKey, v cell) { k.Scheme = ptr(SchemeCode(v.str)) }},
 		"MONTH": {expr: monthExpr(incentiveDate), rollCols: cols("paid_month", "due_month"), rollExpr: monthExpr(incentiveMonth),
-			set: func(k *IncentiveGroupKey, v any) { k.Month = ptr(asString(v)) }},
+			set: func(k *IncentiveGroupKey, v cell) { k.Month = ptr(v.str) }},
 		"YEAR": {expr: "extract(year FROM " + incentiveDate + ")::int", rollCols: cols("paid_month", "due_month"),
 			rollExpr: "extract(year FROM " + incentiveMonth + ")::int",
-			set:      func(k *IncentiveGroupKey, v any) { k.Year = ptr(int(asInt64(v))) }},
+			set:      func(k *IncentiveGroupKey, v cell) { k.Year = ptr(int(v.int64())) }},
 	},
 	measures: []measure{
 		{"count", "count(*)", "sum(i.n)::bigint"},
@@ -87,8 +87,8 @@ func GroupIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *Incentive
 	return convert(gs, toIncentiveGroup), nil
 }
 
-func toIncentiveGroup(g *Group[IncentiveGroupKey]) *IncentiveGroup {
-	return &IncentiveGroup{Key: g.Key, Count: int(g.Measure("count")), Amount: int64(g.Measure("amount"))}
+func toIncentiveGroup(g *Group[IncentiveGroupKey], out *IncentiveGroup) {
+	*out = IncentiveGroup{Key: g.Key, Count: int(g.Measure("count")), Amount: int64(g.Measure("amount"))}
 }
 
 // GroupIncentivesByParents groups, per parent (a participant or a wave), the incentives that scope
@@ -117,15 +117,17 @@ func SumIncentivesByParents(ctx context.Context, idb bun.IDB, scope Scope, by Pa
 	return totalPerParent(ctx, base, "i."+string(by), parents, "sum(i.amount)")
 }
 
-func convert[K, G any](gs []*Group[K], to func(*Group[K]) *G) []*G {
-	out := make([]*G, len(gs))
+// convert fills one G per group, all in one allocation.
+func convert[K, G any](gs []*Group[K], to func(*Group[K], *G)) []*G {
+	out, slab := make([]*G, len(gs)), make([]G, len(gs))
 	for i, g := range gs {
-		out[i] = to(g)
+		to(g, &slab[i])
+		out[i] = &slab[i]
 	}
 	return out
 }
 
-func convertPerParent[K, G any](m map[int64][]*Group[K], to func(*Group[K]) *G) map[int64][]*G {
+func convertPerParent[K, G any](m map[int64][]*Group[K], to func(*Group[K], *G)) map[int64][]*G {
 	out := make(map[int64][]*G, len(m))
 	for p, gs := range m {
 		out[p] = convert(gs, to)
@@ -188,19 +190,19 @@ type EnrollmentGroup struct {
 var enrollmentGroups = &groupSpec[EnrollmentGroupKey]{
 	dims: map[string]dimension[EnrollmentGroupKey]{
 		"CATEGORY": {expr: "gc.category", join: "LEFT JOIN courses AS gc ON gc.id = e.course_id", rollCols: cols("course_id"),
-			set: func(k *EnrollmentGroupKey, v any) { k.Category = ptr(asString(v)) }},
+			set: func(k *EnrollmentGroupKey, v cell) { k.Category = ptr(v.str) }},
 		"MODE": {expr: "gc.mode", join: "LEFT JOIN courses AS gc ON gc.id = e.course_id", rollCols: cols("course_id"),
-			set: func(k *EnrollmentGroupKey, v any) { k.Mode = ptr(DeliveryMode(asString(v))) }},
+			set: func(k *EnrollmentGroupKey, v cell) { k.Mode = ptr(DeliveryMode(v.str)) }},
 		"PROVIDER": {expr: "e.provider_id", rollCols: cols("provider_id"),
-			set: func(k *EnrollmentGroupKey, v any) { k.ProviderID = ptr(asInt64(v)) }},
+			set: func(k *EnrollmentGroupKey, v cell) { k.ProviderID = ptr(v.int64()) }},
 		"PLATFORM": {expr: "e.platform_id", rollCols: cols("platform_id"),
-			set: func(k *EnrollmentGroupKey, v any) { k.PlatformID = ptr(asInt64(v)) }},
+			set: func(k *EnrollmentGroupKey, v cell) { k.PlatformID = ptr(v.int64()) }},
 		"STATUS": {expr: "e.status", rollCols: cols("status"),
-			set: func(k *EnrollmentGroupKey, v any) { k.Status = ptr(EnrollmentStatus(asString(v))) }},
+			set: func(k *EnrollmentGroupKey, v cell) { k.Status = ptr(EnrollmentStatus(v.str)) }},
 		"PROVINCE": {expr: "e.province_code", rollCols: cols("province_code"),
-			set: func(k *EnrollmentGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
+			set: func(k *EnrollmentGroupKey, v cell) { k.ProvinceCode = ptr(v.str) }},
 		"MONTH": {expr: monthExpr("e.purchased_at"), rollCols: cols("purchased_month"), rollExpr: monthExpr("e.purchased_month::timestamp"),
-			set: func(k *EnrollmentGroupKey, v any) { k.Month = ptr(asString(v)) }},
+			set: func(k *EnrollmentGroupKey, v cell) { k.Month = ptr(v.str) }},
 	},
 	measures: []measure{
 		{"count", "count(*)", "sum(e.n)::bigint"},
@@ -230,8 +232,8 @@ func GroupEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *Enrollme
 	return convert(gs, toEnrollmentGroup), nil
 }
 
-func toEnrollmentGroup(g *Group[EnrollmentGroupKey]) *EnrollmentGroup {
-	return &EnrollmentGroup{Key: g.Key, Count: int(g.Measure("count")), Amount: int64(g.Measure("amount")),
+func toEnrollmentGroup(g *Group[EnrollmentGroupKey], out *EnrollmentGroup) {
+	*out = EnrollmentGroup{Key: g.Key, Count: int(g.Measure("count")), Amount: int64(g.Measure("amount")),
 		CompletedCount: int(g.Measure("completed_count")), CompletionRate: g.Measure("completion_rate")}
 }
 
@@ -323,24 +325,24 @@ const ageBandExpr = `CASE WHEN date_part('year', age(p.birth_date)) < 25 THEN 'A
 var participantGroups = &groupSpec[ParticipantGroupKey]{
 	dims: map[string]dimension[ParticipantGroupKey]{
 		"PROVINCE": {expr: "p.province_code", rollCols: cols("province_code"),
-			set: func(k *ParticipantGroupKey, v any) { k.ProvinceCode = ptr(asString(v)) }},
+			set: func(k *ParticipantGroupKey, v cell) { k.ProvinceCode = ptr(v.str) }},
 		"GENDER": {expr: "p.gender", rollCols: cols("gender"),
-			set: func(k *ParticipantGroupKey, v any) { k.Gender = ptr(Gender(asString(v))) }},
+			set: func(k *ParticipantGroupKey, v cell) { k.Gender = ptr(Gender(v.str)) }},
 		// The age band depends on today's date, which no rollup can keep.
-		"AGE_BAND": {expr: ageBandExpr, set: func(k *ParticipantGroupKey, v any) { k.AgeBand = ptr(AgeBand(asString(v))) }},
+		"AGE_BAND": {expr: ageBandExpr, set: func(k *ParticipantGroupKey, v cell) { k.AgeBand = ptr(AgeBand(v.str)) }},
 		"EDUCATION": {expr: "p.education", rollCols: cols("education"),
-			set: func(k *ParticipantGroupKey, v any) { k.Education = ptr(Education(asString(v))) }},
+			set: func(k *ParticipantGroupKey, v cell) { k.Education = ptr(Education(v.str)) }},
 		"EMPLOYMENT_STATUS": {expr: "p.employment_status", rollCols: cols("employment_status"),
-			set: func(k *ParticipantGroupKey, v any) { k.EmploymentStatus = ptr(EmploymentStatus(asString(v))) }},
+			set: func(k *ParticipantGroupKey, v cell) { k.EmploymentStatus = ptr(EmploymentStatus(v.str)) }},
 		"WAVE": {expr: "p.wave_id", rollCols: cols("wave_id"), label: waveNumber,
-			set:      func(k *ParticipantGroupKey, v any) { k.WaveID = ptr(asInt64(v)) },
-			setLabel: func(k *ParticipantGroupKey, v any) { k.WaveNumber = ptr(int(asInt64(v))) }},
+			set:      func(k *ParticipantGroupKey, v cell) { k.WaveID = ptr(v.int64()) },
+			setLabel: func(k *ParticipantGroupKey, v cell) { k.WaveNumber = ptr(int(v.int64())) }},
 		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = p.wave_id", rollCols: cols("wave_id"),
-			set: func(k *ParticipantGroupKey, v any) { k.Scheme = ptr(SchemeCode(asString(v))) }},
+			set: func(k *ParticipantGroupKey, v cell) { k.Scheme = ptr(SchemeCode(v.str)) }},
 		"STATUS": {expr: "p.status", rollCols: cols("status"),
-			set: func(k *ParticipantGroupKey, v any) { k.Status = ptr(ParticipantStatus(asString(v))) }},
+			set: func(k *ParticipantGroupKey, v cell) { k.Status = ptr(ParticipantStatus(v.str)) }},
 		"REGISTERED_MONTH": {expr: monthExpr("p.registered_at"), rollCols: cols("registered_month"), rollExpr: monthExpr("p.registered_month::timestamp"),
-			set: func(k *ParticipantGroupKey, v any) { k.RegisteredMonth = ptr(asString(v)) }},
+			set: func(k *ParticipantGroupKey, v cell) { k.RegisteredMonth = ptr(v.str) }},
 	},
 	measures: []measure{{"count", "count(*)", "sum(p.n)::bigint"}},
 }
@@ -361,8 +363,8 @@ func GroupParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *Partici
 	if err != nil {
 		return nil, err
 	}
-	return convert(gs, func(g *Group[ParticipantGroupKey]) *ParticipantGroup {
-		return &ParticipantGroup{Key: g.Key, Count: int(g.Measure("count"))}
+	return convert(gs, func(g *Group[ParticipantGroupKey], out *ParticipantGroup) {
+		*out = ParticipantGroup{Key: g.Key, Count: int(g.Measure("count"))}
 	}), nil
 }
 
@@ -400,9 +402,9 @@ type CourseGroup struct {
 
 var courseGroups = &groupSpec[CourseGroupKey]{
 	dims: map[string]dimension[CourseGroupKey]{
-		"CATEGORY": {expr: "c.category", set: func(k *CourseGroupKey, v any) { k.Category = ptr(asString(v)) }},
-		"MODE":     {expr: "c.mode", set: func(k *CourseGroupKey, v any) { k.Mode = ptr(DeliveryMode(asString(v))) }},
-		"PROVIDER": {expr: "c.provider_id", set: func(k *CourseGroupKey, v any) { k.ProviderID = ptr(asInt64(v)) }},
+		"CATEGORY": {expr: "c.category", set: func(k *CourseGroupKey, v cell) { k.Category = ptr(v.str) }},
+		"MODE":     {expr: "c.mode", set: func(k *CourseGroupKey, v cell) { k.Mode = ptr(DeliveryMode(v.str)) }},
+		"PROVIDER": {expr: "c.provider_id", set: func(k *CourseGroupKey, v cell) { k.ProviderID = ptr(v.int64()) }},
 	},
 	measures: []measure{
 		{name: "count", expr: "count(*)"},
@@ -425,12 +427,11 @@ func GroupCourses(ctx context.Context, idb bun.IDB, scope Scope, f *CourseFilter
 	return convert(gs, toCourseGroup), nil
 }
 
-func toCourseGroup(g *Group[CourseGroupKey]) *CourseGroup {
-	out := &CourseGroup{Key: g.Key, Count: int(g.Measure("count")), AveragePrice: g.Measure("average_price")}
+func toCourseGroup(g *Group[CourseGroupKey], out *CourseGroup) {
+	*out = CourseGroup{Key: g.Key, Count: int(g.Measure("count")), AveragePrice: g.Measure("average_price")}
 	if g.Measure("rated") > 0 {
 		out.AverageRating = ptr(g.Measure("average_rating"))
 	}
-	return out
 }
 
 // GroupCoursesByParents groups, per parent (a provider), the courses that f selects, in one statement.

@@ -292,6 +292,14 @@ func TestRollupsAnswerAsTables(t *testing.T) {
 			if string(g) != string(w) || string(g) == "null" {
 				t.Errorf("from a rollup = %s\nfrom the table = %s", g, w)
 			}
+			// Read from the wire into cells (cells.go), or scanned by database/sql: the same.
+			viaSQL, err := tc.run(db.WithoutDirectScan(ctx))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := json.Marshal(viaSQL); string(b) != string(g) {
+				t.Errorf("read directly = %s\nscanned by database/sql = %s", g, b)
+			}
 		})
 	}
 }
