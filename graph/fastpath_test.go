@@ -299,7 +299,7 @@ func TestFastPathStatements(t *testing.T) {
 	for q, want := range map[string]int{
 		`{ participants { groups(by: [WAVE, STATUS], first: 1000) { key { wave { id number } status } count } } }`: 1,
 		`{ incentives { groups(by: [WAVE, KIND], first: 1000) { key { wave { number } kind } count } } }`:          1,
-		`{ participants { groups(by: [WAVE], first: 1000) { key { wave { number status } } count } } }`:           2,
+		`{ participants { groups(by: [WAVE], first: 1000) { key { wave { number status } } count } } }`:            2,
 	} {
 		e.a.queries.Reset()
 		if code, body := post(e.fast, e.a.token, q, nil); code != http.StatusOK || !bytes.Contains(body, []byte(`"number":`)) {

@@ -72,10 +72,31 @@ type Loaders struct {
 
 // Loader is a dataloader that also keeps its batch function, so that the keys of a whole list can
 // be fetched at once when the list is known (see Related) instead of collected over a time window.
+// Its dataloadgen loader is made on first use: a request uses few of its loaders.
 type Loader[K comparable, V any] struct {
-	*dataloadgen.Loader[K, V]
 	fetch func(ctx context.Context, keys []K) (map[K]V, error)
+	opt   dataloadgen.Option
+	known map[K]V // rows the process holds for good (reference data), answered without a batch
+
+	once  sync.Once
+	batch *dataloadgen.Loader[K, V]
 }
+
+func (l *Loader[K, V]) loader() *dataloadgen.Loader[K, V] {
+	l.once.Do(func() { l.batch = dataloadgen.NewMappedLoader(l.fetch, l.opt) })
+	return l.batch
+}
+
+// Load returns the value of key, fetched in a batch with the keys other callers load meanwhile.
+func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, error) {
+	if v, ok := l.known[key]; ok {
+		return v, nil
+	}
+	return l.loader().Load(ctx, key)
+}
+
+// Prime puts key's value in the loader's cache unless it has one, and reports whether it did.
+func (l *Loader[K, V]) Prime(key K, value V) bool { return l.loader().Prime(key, value) }
 
 // FetchAll runs the batch function over keys at once, without the loader's window or cache: for
 // a caller that already knows every key (the fast path). Keys without a row are absent.
@@ -83,11 +104,32 @@ func (l *Loader[K, V]) FetchAll(ctx context.Context, keys []K) (map[K]V, error) 
 	if len(keys) == 0 {
 		return map[K]V{}, nil
 	}
-	return l.fetch(ctx, keys)
+	if l.known == nil {
+		return l.fetch(ctx, keys)
+	}
+	out := make(map[K]V, len(keys))
+	var rest []K
+	for _, k := range keys {
+		if v, ok := l.known[k]; ok {
+			out[k] = v
+		} else {
+			rest = append(rest, k)
+		}
+	}
+	if len(rest) > 0 {
+		got, err := l.fetch(ctx, rest)
+		if err != nil {
+			return nil, err
+		}
+		for k, v := range got {
+			out[k] = v
+		}
+	}
+	return out, nil
 }
 
 func newLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) (map[K]V, error), opt dataloadgen.Option) *Loader[K, V] {
-	return &Loader[K, V]{Loader: dataloadgen.NewMappedLoader(fetch, opt), fetch: fetch}
+	return &Loader[K, V]{fetch: fetch, opt: opt}
 }
 
 // PageKey asks for the page of a nested connection under one parent. Args is the canonical JSON of
@@ -152,17 +194,12 @@ func (r *Reference) load(ctx context.Context, idb bun.IDB) (map[string]*db.Provi
 	return provinces, schemes, nil
 }
 
-// New returns the loaders of one request, reading through idb with scope. Provinces and schemes come
-// from ref, primed into their loaders when ref has them.
+// New returns the loaders of one request, reading through idb with scope. Provinces and schemes are
+// answered from ref when it has them.
 func New(ctx context.Context, idb bun.IDB, scope db.Scope, wait time.Duration, ref *Reference) *Loaders {
 	l := newLoaders(idb, scope, wait, ref)
 	if provinces, schemes, err := ref.load(ctx, idb); err == nil {
-		for code, p := range provinces {
-			l.ProvinceByCode.Prime(code, p)
-		}
-		for code, s := range schemes {
-			l.SchemeByCode.Prime(code, s)
-		}
+		l.ProvinceByCode.known, l.SchemeByCode.known = provinces, schemes
 	}
 	return l
 }
