@@ -20,6 +20,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -74,6 +75,8 @@ type config struct {
 	PersistedQueries string        // PERSISTED_QUERIES: allow-list file; when set only those operations run
 	PprofAddr        string        // PPROF_ADDR: when set, Go's profiler (net/http/pprof) listens there
 	FastPath         bool          // FAST_PATH: on by default; off sends every query through gqlgen's executor
+	GCPercent        int           // the collector's target while serving, unless GOGC is set (0: leave it)
+	MemoryLimit      int64         // the collector's soft memory limit while serving, unless GOMEMLIMIT is set (0: leave it)
 }
 
 // parseSwitch reads on/off as well as the booleans strconv.ParseBool reads.
@@ -170,6 +173,12 @@ func loadConfig(getenv func(string) string) (config, error) {
 		}
 	}
 	c.PprofAddr = getenv("PPROF_ADDR")
+	if getenv("GOGC") == "" {
+		c.GCPercent = serveGCPercent
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		c.MemoryLimit = serveMemoryGoal
+	}
 	if v := getenv("LOG_LEVEL"); v != "" {
 		if err := c.LogLevel.UnmarshalText([]byte(v)); err != nil {
 			return c, fmt.Errorf("LOG_LEVEL must be debug, info, warn or error, got %q", v)
@@ -239,6 +248,26 @@ func explainDBError(err error) error {
 	return err
 }
 
+// Defaults of the garbage collector while serving, unless GOGC or GOMEMLIMIT say otherwise.
+const (
+	serveGCPercent  = 400
+	serveMemoryGoal = 256 << 20
+)
+
+// tuneGC sets the collector's defaults for serving. The server's live heap is a few megabytes, so
+// at Go's default (GOGC=100) it collects every few dozen requests, and its idle mark workers take
+// CPU that PostgreSQL, on the same cores, could use. A target of 400% collects a quarter as often
+// for some 15-25 MB more resident memory; the soft memory limit makes the collector work harder
+// before the heap passes 256 MiB. GOGC and GOMEMLIMIT, when set, win (the runtime reads them).
+func tuneGC(cfg config) {
+	if cfg.GCPercent > 0 {
+		debug.SetGCPercent(cfg.GCPercent)
+	}
+	if cfg.MemoryLimit > 0 {
+		debug.SetMemoryLimit(cfg.MemoryLimit)
+	}
+}
+
 func serve(ctx context.Context, cfg config, args []string, logger *slog.Logger, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -246,6 +275,7 @@ func serve(ctx context.Context, cfg config, args []string, logger *slog.Logger, 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	tuneGC(cfg)
 	bdb, err := openDB(ctx, cfg)
 	if err != nil {
 		return err
