@@ -282,12 +282,15 @@ type (
 
 // set writes v into the field at p: a T, or a *T when ptr. SQL NULL (!valid) gives nil, or T's
 // zero value in a non-pointer field, as bun does.
+// Only a pointer field allocates: v's address is never taken, so it stays off the heap.
 func set[T any](p unsafe.Pointer, ptr bool, v T, valid bool) {
 	switch {
 	case ptr && !valid:
 		*(**T)(p) = nil
 	case ptr:
-		*(**T)(p) = &v
+		c := new(T)
+		*c = v
+		*(**T)(p) = c
 	case valid:
 		*(*T)(p) = v
 	default:
