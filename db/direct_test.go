@@ -164,3 +164,24 @@ func TestKeySetStatementsAreStable(t *testing.T) {
 		}
 	}
 }
+
+// TestDirectScanAllocations checks that scanning a row allocates the row and what its strings and
+// pointers need, nothing per integer or time column: rows of ids and times cost about one
+// allocation each (the row), whatever the number of rows.
+func TestDirectScanAllocations(t *testing.T) {
+	bdb := seededDB(t)
+	ctx := context.Background()
+	allocs := func(n int) float64 {
+		return testing.AllocsPerRun(5, func() {
+			var rows []*db.Participant
+			q := bdb.NewSelect().Model(&rows).Column("id", "balance", "registered_at", "birth_date").OrderExpr("p.id").Limit(int64(n))
+			if err := db.ScanModels(ctx, bdb, q, &rows); err != nil || len(rows) != n {
+				t.Fatalf("scanned %d rows, want %d: %v", len(rows), n, err)
+			}
+		})
+	}
+	small, large := allocs(1000), allocs(3000)
+	if perRow := (large - small) / 2000; perRow > 1.2 {
+		t.Errorf("scanning allocates %.2f times per row of integers and times, want about 1 (the row)", perRow)
+	}
+}
