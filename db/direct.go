@@ -264,11 +264,18 @@ func (p *scanPlan) instance() ([]field, []any) {
 	return fields, dest
 }
 
-// field is one column's scanner: it writes into the field at p of the current row.
+// field is one column's scanner: it writes into the field at p of the current row. A text
+// column keeps the strings it has read, while they repeat.
 type field struct {
 	fieldPlan
-	p unsafe.Pointer
+	p     unsafe.Pointer
+	texts map[string]string
+	full  bool // texts reached maxTexts: the column's values do not repeat enough to share
 }
+
+// maxTexts is how many distinct values of a text column a result set shares. Statuses, kinds and
+// categories have fewer; names and numbers fill it once and are then read one string each.
+const maxTexts = 32
 
 func (f *field) point(row unsafe.Pointer) { f.p = unsafe.Add(row, f.offset) }
 
@@ -299,9 +306,34 @@ func set[T any](p unsafe.Pointer, ptr bool, v T, valid bool) {
 	}
 }
 
-func (f *textField) ScanText(v pgtype.Text) error {
-	set(f.p, f.ptr, v.String, v.Valid)
+// ScanBytes reads a text column from the row's buffer (pgx prefers it to ScanText). Equal values
+// of a result set share one string: a page of enrollments allocates its statuses once.
+func (f *textField) ScanBytes(b []byte) error {
+	if b == nil {
+		set(f.p, f.ptr, "", false)
+		return nil
+	}
+	set(f.p, f.ptr, f.text(b), true)
 	return nil
+}
+
+func (f *textField) text(b []byte) string {
+	if f.full {
+		return string(b)
+	}
+	if s, ok := f.texts[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if f.texts == nil {
+		f.texts = make(map[string]string, 8)
+	}
+	if len(f.texts) < maxTexts {
+		f.texts[s] = s
+	} else {
+		f.texts, f.full = nil, true
+	}
+	return s
 }
 
 func (f *intField) ScanInt64(v pgtype.Int8) error {
