@@ -68,8 +68,13 @@ func scanModels[T any](ctx context.Context, idb bun.IDB, q *bun.SelectQuery, row
 		}
 		fields, dest := plan.instance()
 		out := (*rows)[:0]
+		var slab []T // rows are allocated together, in slabs of 1, 2, 4 ... 32
 		for r.Next() {
-			row := new(T)
+			if len(slab) == 0 {
+				slab = make([]T, min(max(len(out), 1), 32))
+			}
+			row := &slab[0]
+			slab = slab[1:]
 			base := unsafe.Pointer(row)
 			for i := range fields {
 				f := &fields[i]
