@@ -185,16 +185,26 @@ func (f *fastPath) plan(ctx context.Context, oc *graphql.OperationContext) *fast
 }
 
 // object writes a JSON object with a member per field, its value by write(i, field).
-func (x *fx) object(fields []graphql.CollectedField, write func(i int, f graphql.CollectedField)) {
+func (x *fx) object(keys []string, fields []graphql.CollectedField, write func(i int, f graphql.CollectedField)) {
 	x.buf.WriteByte('{')
 	for i, f := range fields {
-		if i > 0 {
-			x.buf.WriteByte(',')
-		}
-		x.key(f.Alias)
+		x.buf.WriteString(keys[i])
 		write(i, f)
 	}
 	x.buf.WriteByte('}')
+}
+
+// jsonKeys returns what object writes before each field's value: "alias": and, after the first
+// field, ,"alias": (an alias is a GraphQL name, which JSON needs no escapes for).
+func jsonKeys(fields []graphql.CollectedField) []string {
+	keys := make([]string, len(fields))
+	for i, f := range fields {
+		keys[i] = `"` + f.Alias + `":`
+		if i > 0 {
+			keys[i] = "," + keys[i]
+		}
+	}
+	return keys
 }
 
 // list writes a JSON array of n elements, element i by write(i).
@@ -455,6 +465,7 @@ var pendingChildren []func()
 type objSel struct {
 	kind   *kind
 	fields []graphql.CollectedField
+	keys   []string                   // aligned with fields: what precedes each value (jsonKeys)
 	leaves []func(*bytes.Buffer, any) // aligned with fields: the writers of plain fields
 	rels   []*relSel                  // aligned with fields: the relations
 	cols   []string                   // the columns the selection reads
@@ -471,16 +482,18 @@ type relSel struct {
 
 // connSel is a selection set on a connection type.
 type connSel struct {
-	typeName string
-	fields   []graphql.CollectedField
-	nodes    []*objSel                  // aligned with fields: "nodes"
-	edges    []*edgeSel                 // aligned with fields: "edges"
-	pageInfo [][]graphql.CollectedField // aligned with fields: "pageInfo"
-	groups   []*groupSel                // aligned with fields: "groups" (root connections)
-	rows     bool                       // nodes, edges or pageInfo are selected
-	count    bool                       // totalCount is selected
-	amount   bool                       // totalAmount is selected (root connections)
-	cols     []string                   // the columns the node selections read
+	typeName     string
+	fields       []graphql.CollectedField
+	keys         []string                   // aligned with fields: what precedes each value (jsonKeys)
+	nodes        []*objSel                  // aligned with fields: "nodes"
+	edges        []*edgeSel                 // aligned with fields: "edges"
+	pageInfo     [][]graphql.CollectedField // aligned with fields: "pageInfo"
+	pageInfoKeys [][]string                 // aligned with fields: jsonKeys of pageInfo
+	groups       []*groupSel                // aligned with fields: "groups" (root connections)
+	rows         bool                       // nodes, edges or pageInfo are selected
+	count        bool                       // totalCount is selected
+	amount       bool                       // totalAmount is selected (root connections)
+	cols         []string                   // the columns the node selections read
 }
 
 // connKind is a connection type: the kind of its nodes and, when it has groups, of its groups.
@@ -501,6 +514,7 @@ type groupSel struct {
 type edgeSel struct {
 	typeName string
 	fields   []graphql.CollectedField
+	keys     []string  // aligned with fields: what precedes each value (jsonKeys)
 	node     []*objSel // aligned with fields: "node"
 }
 
@@ -509,7 +523,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &objSel{kind: k, fields: fields, leaves: make([]func(*bytes.Buffer, any), len(fields)), rels: make([]*relSel, len(fields))}
+	s := &objSel{kind: k, fields: fields, keys: jsonKeys(fields), leaves: make([]func(*bytes.Buffer, any), len(fields)), rels: make([]*relSel, len(fields))}
 	for i, f := range fields {
 		if f.Name == "__typename" {
 			name := k.name
@@ -555,8 +569,8 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSe
 	if err != nil {
 		return nil, err
 	}
-	c := &connSel{typeName: typeName, fields: fields, nodes: make([]*objSel, len(fields)), edges: make([]*edgeSel, len(fields)),
-		pageInfo: make([][]graphql.CollectedField, len(fields)), groups: make([]*groupSel, len(fields))}
+	c := &connSel{typeName: typeName, fields: fields, keys: jsonKeys(fields), nodes: make([]*objSel, len(fields)), edges: make([]*edgeSel, len(fields)),
+		pageInfo: make([][]graphql.CollectedField, len(fields)), pageInfoKeys: make([][]string, len(fields)), groups: make([]*groupSel, len(fields))}
 	for i, f := range fields {
 		switch f.Name {
 		case "__typename":
@@ -590,6 +604,7 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSe
 			if c.pageInfo[i], err = x.collect(f.Selections, []string{"PageInfo"}); err != nil {
 				return nil, err
 			}
+			c.pageInfoKeys[i] = jsonKeys(c.pageInfo[i])
 		case "edges":
 			c.rows = true
 			edgeType := typeName[:len(typeName)-len("Connection")] + "Edge"
@@ -597,7 +612,7 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSe
 			if err != nil {
 				return nil, err
 			}
-			e := &edgeSel{typeName: edgeType, fields: ef, node: make([]*objSel, len(ef))}
+			e := &edgeSel{typeName: edgeType, fields: ef, keys: jsonKeys(ef), node: make([]*objSel, len(ef))}
 			for j, g := range ef {
 				switch g.Name {
 				case "__typename", "cursor":
@@ -704,7 +719,7 @@ func (s *objSel) write(x *fx, obj any) {
 		x.buf.Write(jsonNull)
 		return
 	}
-	x.object(s.fields, func(i int, f graphql.CollectedField) {
+	x.object(s.keys, s.fields, func(i int, f graphql.CollectedField) {
 		switch rs := s.rels[i]; {
 		case rs == nil:
 			s.leaves[i](x.buf, obj)
@@ -718,7 +733,7 @@ func (s *objSel) write(x *fx, obj any) {
 }
 
 func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
-	x.object(c.fields, func(i int, f graphql.CollectedField) {
+	x.object(c.keys, c.fields, func(i int, f graphql.CollectedField) {
 		switch f.Name {
 		case "__typename":
 			str(x.buf, c.typeName)
@@ -734,7 +749,7 @@ func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
 			rows, s := cn.nodes(), c.nodes[i]
 			x.list(len(rows), func(j int) { s.write(x, rows[j]) })
 		case "pageInfo":
-			writePageInfo(x, c.pageInfo[i], cn.info())
+			writePageInfo(x, c.pageInfoKeys[i], c.pageInfo[i], cn.info())
 		case "edges":
 			rows, e := cn.nodes(), c.edges[i]
 			x.list(len(rows), func(j int) { e.write(x, cn, j, rows[j]) })
@@ -743,7 +758,7 @@ func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
 }
 
 func (e *edgeSel) write(x *fx, cn connection, row int, node any) {
-	x.object(e.fields, func(i int, f graphql.CollectedField) {
+	x.object(e.keys, e.fields, func(i int, f graphql.CollectedField) {
 		switch f.Name {
 		case "__typename":
 			str(x.buf, e.typeName)
@@ -755,8 +770,8 @@ func (e *edgeSel) write(x *fx, cn connection, row int, node any) {
 	})
 }
 
-func writePageInfo(x *fx, fields []graphql.CollectedField, p *model.PageInfo) {
-	x.object(fields, func(i int, f graphql.CollectedField) {
+func writePageInfo(x *fx, keys []string, fields []graphql.CollectedField, p *model.PageInfo) {
+	x.object(keys, fields, func(i int, f graphql.CollectedField) {
 		switch f.Name {
 		case "__typename":
 			str(x.buf, "PageInfo")
