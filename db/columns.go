@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"sync"
 
 	"github.com/uptrace/bun"
 )
@@ -41,14 +42,32 @@ func readColumns[T any](ctx context.Context, idb bun.IDB, need ...string) []stri
 
 var columnRef = regexp.MustCompile(`\b([a-z]+)\.([a-z_]+)\b`)
 
+// sortColumnCache holds sortColumns' answers, by list, order and sort expression.
+var sortColumnCache = struct {
+	sync.RWMutex
+	m map[[3]string][]string
+}{m: map[[3]string][]string{}}
+
 // sortColumns returns the columns of the table under alias that the sort key's expression names,
-// and those its cursor reads beyond them.
+// and those its cursor reads beyond them. The answer is worked out once per list and order; the
+// caller may append to it.
 func (s *listSpec[T, F]) sortColumns(order string, key sortKey[T]) []string {
+	k := [3]string{s.name, order, key.expr}
+	sortColumnCache.RLock()
+	c, ok := sortColumnCache.m[k]
+	sortColumnCache.RUnlock()
+	if ok {
+		return slices.Clip(c)
+	}
 	var out []string
 	for _, m := range columnRef.FindAllStringSubmatch(key.expr, -1) {
 		if m[1] == s.alias {
 			out = append(out, m[2])
 		}
 	}
-	return append(out, s.cursorColumns[order]...)
+	out = append(out, s.cursorColumns[order]...)
+	sortColumnCache.Lock()
+	sortColumnCache.m[k] = out
+	sortColumnCache.Unlock()
+	return slices.Clip(out)
 }
