@@ -500,7 +500,7 @@ func enum[E ~string](w *bytes.Buffer, e E) {
 // nodeID writes a global ID as db.NodeID's MarshalGQL does: base64url needs no escapes.
 func nodeID(w *bytes.Buffer, typ string, id int64) {
 	var raw [48]byte
-	b := append(append(append(raw[:0], typ...), ':'), strconv.FormatInt(id, 10)...)
+	b := strconv.AppendInt(append(append(raw[:0], typ...), ':'), id, 10)
 	w.WriteByte('"')
 	out := w.AvailableBuffer()
 	out = base64.RawURLEncoding.AppendEncode(out, b)
