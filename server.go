@@ -250,15 +250,16 @@ func explainDBError(err error) error {
 
 // Defaults of the garbage collector while serving, unless GOGC or GOMEMLIMIT say otherwise.
 const (
-	serveGCPercent  = 400
+	serveGCPercent  = 200
 	serveMemoryGoal = 256 << 20
 )
 
 // tuneGC sets the collector's defaults for serving. The server's live heap is a few megabytes, so
 // at Go's default (GOGC=100) it collects every few dozen requests, and its idle mark workers take
-// CPU that PostgreSQL, on the same cores, could use. A target of 400% collects a quarter as often
-// for some 15-25 MB more resident memory; the soft memory limit makes the collector work harder
-// before the heap passes 256 MiB. GOGC and GOMEMLIMIT, when set, win (the runtime reads them).
+// CPU that PostgreSQL, on the same cores, could use. A target of 200% collects half as often for
+// some 10-20 MB more resident memory (400% gained little more CPU for twice the extra memory); the
+// soft memory limit makes the collector work harder before the heap passes 256 MiB. GOGC and
+// GOMEMLIMIT, when set, win (the runtime reads them).
 func tuneGC(cfg config) {
 	if cfg.GCPercent > 0 {
 		debug.SetGCPercent(cfg.GCPercent)
