@@ -737,9 +737,13 @@ func TestDisburseIncentives(t *testing.T) {
 	})
 
 	t.Run("ErrAuthorization", func(t *testing.T) {
-		var participant int64
-		if err := a.db.NewRaw(`SELECT participant_id FROM incentives WHERE status IN ('SCHEDULED', 'FAILED') ORDER BY id LIMIT 1`).Scan(t0, &participant); err != nil {
-			t.Fatal(err)
+		// Something a disbursement would pay, whatever the seed's clock left scheduled: a reviewed
+		// first training schedules its installments.
+		f := a.incFirstTrainings("SEMI_BANSOS", "validated", 1)[0]
+		a.incReview(f)
+		participant := f.Participant
+		if n := a.count(`SELECT count(*) FROM incentives WHERE status IN ('SCHEDULED', 'FAILED') AND participant_id = ?`, participant); n == 0 {
+			t.Fatalf("participant %d has no payable installment after a review; the refusals below would prove nothing", participant)
 		}
 		for _, tc := range []struct {
 			name    string
