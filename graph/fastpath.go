@@ -469,6 +469,7 @@ type objSel struct {
 	leaves []func(*bytes.Buffer, any) // aligned with fields: the writers of plain fields
 	rels   []*relSel                  // aligned with fields: the relations
 	cols   []string                   // the columns the selection reads
+	nested bool                       // some field is a relation: fetch has work below
 }
 
 // relSel is a relation field under an objSel.
@@ -557,6 +558,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 			}
 		}
 		s.rels[i] = rs
+		s.nested = true
 	}
 	return s, nil
 }
@@ -656,6 +658,9 @@ func (s *objSel) fetch(x *fx, objs []any) error {
 				return err
 			}
 			x.slots[rs.slot].one = one
+			if !rs.obj.nested {
+				continue // plain fields only: nothing to fetch for the children
+			}
 			children := make([]any, 0, len(one))
 			seen := make(map[any]bool, len(one))
 			for _, c := range one {
