@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -19,11 +20,17 @@ import (
 // stay far below 2^53).
 type cell struct {
 	str  string
+	text *string // points to str's value; equal texts of one statement share it
 	num  float64
 	null bool
 }
 
 func (c cell) int64() int64 { return int64(c.num) }
+
+// textOf returns the cell's text as a *T. Keys of one statement share the pointer of equal texts,
+// so a statement's 212 statuses are three strings; nothing writes through a key's fields.
+// (T's underlying type is string, so the pointer converts as it is.)
+func textOf[T ~string](c cell) *T { return (*T)(unsafe.Pointer(c.text)) }
 
 // queryCells runs q and returns its column names and its rows. On the direct path the values are
 // decoded from the wire into cells, which share one allocation per 64 rows; repeated key texts
@@ -123,7 +130,8 @@ func decodeCell(m *pgtype.Map, fd pgconn.FieldDescription, b []byte, c *cell, te
 				return nil
 			}
 		case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
-			c.str = texts.of(b)
+			c.text = texts.of(b)
+			c.str = *c.text
 			return nil
 		}
 	} else {
@@ -133,11 +141,13 @@ func decodeCell(m *pgtype.Map, fd pgconn.FieldDescription, b []byte, c *cell, te
 			c.num = f
 			return err
 		case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
-			c.str = texts.of(b)
+			c.text = texts.of(b)
+			c.str = *c.text
 			return nil
 		}
 		if _, known := m.TypeForOID(fd.DataTypeOID); !known {
-			c.str = texts.of(b) // an enum: its label
+			c.text = texts.of(b) // an enum: its label
+			c.str = *c.text
 			return nil
 		}
 	}
@@ -159,25 +169,28 @@ func cellOf(v any) cell {
 	case nil:
 		return cell{null: true}
 	case string:
-		return cell{str: x}
+		return cell{str: x, text: &x}
 	case []byte:
-		return cell{str: string(x)}
+		s := string(x)
+		return cell{str: s, text: &s}
 	case time.Time:
-		return cell{str: x.Format(time.DateOnly)}
+		s := x.Format(time.DateOnly)
+		return cell{str: s, text: &s}
 	}
 	return cell{num: toFloat(v)}
 }
 
-// interner returns one string per distinct text of a statement, up to a bound.
-type interner map[string]string
+// interner returns one string, behind one pointer, per distinct text of a statement, up to a
+// bound.
+type interner map[string]*string
 
-func (in interner) of(b []byte) string {
-	if s, ok := in[string(b)]; ok {
-		return s
+func (in interner) of(b []byte) *string {
+	if p, ok := in[string(b)]; ok {
+		return p
 	}
 	s := string(b)
 	if len(in) < 256 {
-		in[s] = s
+		in[s] = &s
 	}
-	return s
+	return &s
 }
