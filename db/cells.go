@@ -19,8 +19,7 @@ import (
 // Numbers are float64, exact for the integers aggregates return (counts, ids and sums of rupiah
 // stay far below 2^53).
 type cell struct {
-	str  string
-	text *string // points to str's value; equal texts of one statement share it
+	text *string // a text; equal texts of one statement share the pointer
 	num  float64
 	null bool
 }
@@ -131,7 +130,6 @@ func decodeCell(m *pgtype.Map, fd pgconn.FieldDescription, b []byte, c *cell, te
 			}
 		case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
 			c.text = texts.of(b)
-			c.str = *c.text
 			return nil
 		}
 	} else {
@@ -142,12 +140,10 @@ func decodeCell(m *pgtype.Map, fd pgconn.FieldDescription, b []byte, c *cell, te
 			return err
 		case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
 			c.text = texts.of(b)
-			c.str = *c.text
 			return nil
 		}
 		if _, known := m.TypeForOID(fd.DataTypeOID); !known {
 			c.text = texts.of(b) // an enum: its label
-			c.str = *c.text
 			return nil
 		}
 	}
@@ -169,13 +165,13 @@ func cellOf(v any) cell {
 	case nil:
 		return cell{null: true}
 	case string:
-		return cell{str: x, text: &x}
+		return cell{text: &x}
 	case []byte:
 		s := string(x)
-		return cell{str: s, text: &s}
+		return cell{text: &s}
 	case time.Time:
 		s := x.Format(time.DateOnly)
-		return cell{str: s, text: &s}
+		return cell{text: &s}
 	}
 	return cell{num: toFloat(v)}
 }
