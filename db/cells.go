@@ -97,8 +97,12 @@ func queryCells(ctx context.Context, idb bun.IDB, q *bun.SelectQuery) ([]string,
 // decodeCell reads one value as the server sent it: the integer, float and text types directly,
 // anything else through pgx's codec for its type.
 func decodeCell(m *pgtype.Map, fd pgconn.FieldDescription, b []byte, c *cell, texts interner) error {
-	if b == nil {
+	switch {
+	case b == nil:
 		c.null = true
+		return nil
+	case isText(fd.DataTypeOID):
+		c.text = texts.of(b) // the same bytes in either format
 		return nil
 	}
 	if fd.Format == pgx.BinaryFormatCode {
@@ -128,9 +132,6 @@ func decodeCell(m *pgtype.Map, fd pgconn.FieldDescription, b []byte, c *cell, te
 				c.num = float64(math.Float32frombits(binary.BigEndian.Uint32(b)))
 				return nil
 			}
-		case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
-			c.text = texts.of(b)
-			return nil
 		}
 	} else {
 		switch fd.DataTypeOID {
@@ -138,9 +139,6 @@ func decodeCell(m *pgtype.Map, fd pgconn.FieldDescription, b []byte, c *cell, te
 			f, err := strconv.ParseFloat(string(b), 64)
 			c.num = f
 			return err
-		case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
-			c.text = texts.of(b)
-			return nil
 		}
 		if _, known := m.TypeForOID(fd.DataTypeOID); !known {
 			c.text = texts.of(b) // an enum: its label
@@ -157,6 +155,15 @@ func decodeCell(m *pgtype.Map, fd pgconn.FieldDescription, b []byte, c *cell, te
 	}
 	*c = cellOf(v)
 	return nil
+}
+
+// isText reports whether oid is one of the text types.
+func isText(oid uint32) bool {
+	switch oid {
+	case pgtype.TextOID, pgtype.VarcharOID, pgtype.BPCharOID, pgtype.NameOID:
+		return true
+	}
+	return false
 }
 
 // cellOf turns a value as a driver returns it into a cell.
