@@ -42,7 +42,7 @@ func queryCells(ctx context.Context, idb bun.IDB, q *bun.SelectQuery) ([]string,
 		if err != nil {
 			return nil, nil, err
 		}
-		err = runDirect(ctx, bdb, h, string(b), func(r pgx.Rows) error {
+		err = runDirect(ctx, bdb, h, string(b), nil, func(r pgx.Rows) error {
 			fds := r.FieldDescriptions()
 			for _, fd := range fds {
 				cols = append(cols, fd.Name)

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/schema"
 )
 
@@ -52,7 +53,7 @@ func directDB(ctx context.Context, idb bun.IDB) (*bun.DB, *hub, bool) {
 
 // scanModels runs q, a select of T's table built with Model(rows), and sets *rows to its rows,
 // as q.Scan(ctx) does.
-func scanModels[T any](ctx context.Context, idb bun.IDB, q *bun.SelectQuery, rows *[]*T) error {
+func scanModels[T any](ctx context.Context, idb bun.IDB, q *bun.SelectQuery, rows *[]*T, args ...any) error {
 	bdb, h, ok := directDB(ctx, idb)
 	if !ok {
 		return q.Scan(ctx)
@@ -61,7 +62,7 @@ func scanModels[T any](ctx context.Context, idb bun.IDB, q *bun.SelectQuery, row
 	if err != nil {
 		return err
 	}
-	return runDirect(ctx, bdb, h, string(b), func(r pgx.Rows) error {
+	return runDirect(ctx, bdb, h, string(b), args, func(r pgx.Rows) error {
 		plan, err := planFor[T](bdb, r.FieldDescriptions())
 		if err != nil {
 			return err
@@ -104,7 +105,7 @@ func scanRow(ctx context.Context, idb bun.IDB, q *bun.SelectQuery, dest ...any) 
 	if err != nil {
 		return err
 	}
-	return runDirect(ctx, bdb, h, string(b), func(r pgx.Rows) error {
+	return runDirect(ctx, bdb, h, string(b), nil, func(r pgx.Rows) error {
 		if !r.Next() {
 			if err := r.Err(); err != nil {
 				return err
@@ -115,10 +116,31 @@ func scanRow(ctx context.Context, idb bun.IDB, q *bun.SelectQuery, dest ...any) 
 	})
 }
 
-// runDirect runs query on a pgx connection of bdb's pool, between the query hooks, and hands its
-// rows to scan.
-func runDirect(ctx context.Context, bdb *bun.DB, h *hub, query string, scan func(pgx.Rows) error) error {
-	ctx, after := h.around(ctx, bdb, query)
+// keyList is where a statement names a list of keys (the parents of a nested page, the ids a
+// loader batched). On the direct path it is the bind parameter $1 and the keys are the statement's
+// argument: the statement's text is then the same for every list, so pgx prepares it once per
+// connection and PostgreSQL plans it from its plan cache. Written into the text, as bun writes
+// every argument, each list made a new statement: a Parse and Describe round trip, a fresh parse
+// and plan in PostgreSQL, and an eviction from pgx's cache, on every request. Under bun (in a
+// transaction, or WithoutDirectScan) the keys are written into the text as before.
+type keyList struct {
+	frag any   // what the statement's text holds: $1, or the array literal
+	args []any // the statement's arguments
+}
+
+// keysOf returns the keyList of keys for a statement that scanModels runs on idb in ctx. The
+// fragment is an array of bigint without its cast: write "?::bigint[]".
+func keysOf(ctx context.Context, idb bun.IDB, keys []int64) keyList {
+	if _, _, ok := directDB(ctx, idb); ok {
+		return keyList{frag: bun.Safe("$1"), args: []any{keys}}
+	}
+	return keyList{frag: pgdialect.Array(keys)}
+}
+
+// runDirect runs query with args on a pgx connection of bdb's pool, between the query hooks, and
+// hands its rows to scan.
+func runDirect(ctx context.Context, bdb *bun.DB, h *hub, query string, args []any, scan func(pgx.Rows) error) error {
+	ctx, after := h.around(ctx, bdb, query, args)
 	conn, err := bdb.DB.Conn(ctx)
 	if err != nil {
 		after(err)
@@ -129,7 +151,7 @@ func runDirect(ctx context.Context, bdb *bun.DB, h *hub, query string, scan func
 		if !ok {
 			return fmt.Errorf("direct scan: the driver connection is a %T, not pgx's", dc)
 		}
-		rows, err := sc.Conn().Query(ctx, query)
+		rows, err := sc.Conn().Query(ctx, query, args...)
 		if err != nil {
 			return err
 		}

@@ -89,12 +89,12 @@ func (h *hub) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
 
 // around calls the hooks before and after a statement that bypasses bun; after takes the
 // statement's error.
-func (h *hub) around(ctx context.Context, bdb *bun.DB, query string) (context.Context, func(error)) {
+func (h *hub) around(ctx context.Context, bdb *bun.DB, query string, args []any) (context.Context, func(error)) {
 	hooks := h.list()
 	if len(hooks) == 0 {
 		return ctx, func(error) {}
 	}
-	e := &bun.QueryEvent{DB: bdb, Query: query, QueryTemplate: query, StartTime: time.Now()}
+	e := &bun.QueryEvent{DB: bdb, Query: query, QueryTemplate: query, QueryArgs: args, StartTime: time.Now()}
 	ctx = h.BeforeQuery(ctx, e)
 	return ctx, func(err error) {
 		e.Err = err

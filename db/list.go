@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // Page sizes of connections.
@@ -372,9 +371,10 @@ func (s *listSpec[T, F]) findPerParent(ctx context.Context, idb bun.IDB, scope S
 	}
 	inner = s.keyset(inner.Where(s.alias+"."+parentCol+" = parent.id"), key, p)
 	var rows []*T
+	keys := keysOf(ctx, idb, sortedKeys(parents))
 	err = scanModels(ctx, idb, idb.NewSelect().Model(&rows).Column(cols...).
-		ModelTableExpr("unnest(?::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (?) AS "+s.alias, pgdialect.Array(sortedKeys(parents)), inner).
-		OrderExpr("parent.ord, "+outerOrder), &rows)
+		ModelTableExpr("unnest(?::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (?) AS "+s.alias, keys.frag, inner).
+		OrderExpr("parent.ord, "+outerOrder), &rows, keys.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s per %s: %w", s.name, parentCol, err)
 	}
@@ -450,9 +450,10 @@ func (s *listSpec[T, F]) byColumn(ctx context.Context, idb bun.IDB, scope Scope,
 		return out, nil
 	}
 	var rows []*T
+	list := keysOf(ctx, idb, sortedKeys(keys))
 	q := scope.restrict(idb.NewSelect().Model(&rows).Column(readColumns[T](ctx, idb, col)...), s.table, s.alias).
-		Where(s.alias+"."+col+" IN (?)", bun.In(sortedKeys(keys)))
-	if err := scanModels(ctx, idb, q, &rows); err != nil {
+		Where(s.alias+"."+col+" = ANY(?::bigint[])", list.frag)
+	if err := scanModels(ctx, idb, q, &rows, list.args...); err != nil {
 		return nil, fmt.Errorf("find %s by %s: %w", s.name, col, err)
 	}
 	for _, r := range s.masked(scope, rows) {
@@ -469,10 +470,11 @@ func (s *listSpec[T, F]) listByColumn(ctx context.Context, idb bun.IDB, scope Sc
 		return out, nil
 	}
 	var rows []*T
+	list := keysOf(ctx, idb, sortedKeys(keys))
 	q := scope.restrict(idb.NewSelect().Model(&rows), s.table, s.alias).
-		Where(s.alias+"."+col+" IN (?)", bun.In(sortedKeys(keys))).
+		Where(s.alias+"."+col+" = ANY(?::bigint[])", list.frag).
 		OrderExpr(s.alias + ".id")
-	if err := scanModels(ctx, idb, q, &rows); err != nil {
+	if err := scanModels(ctx, idb, q, &rows, list.args...); err != nil {
 		return nil, fmt.Errorf("list %s by %s: %w", s.name, col, err)
 	}
 	for _, r := range s.masked(scope, rows) {

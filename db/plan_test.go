@@ -3,10 +3,12 @@ package db_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/uptrace/bun"
 
 	"prakerja/db"
@@ -99,19 +101,20 @@ func TestQueryPlans(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, shown := explainOne(t, bdb, tc.run)
-			var seq []string
-			indexed := false
-			plan.walk(func(n planNode) {
-				if n.NodeType == "Seq Scan" && bigTables[n.Relation] {
-					seq = append(seq, n.Relation)
+			for _, e := range explainOne(t, bdb, tc.run) {
+				var seq []string
+				indexed := false
+				e.plan.walk(func(n planNode) {
+					if n.NodeType == "Seq Scan" && bigTables[n.Relation] {
+						seq = append(seq, n.Relation)
+					}
+					if strings.Contains(n.NodeType, "Index") {
+						indexed = true
+					}
+				})
+				if len(seq) > 0 || !indexed {
+					t.Errorf("%s: plan reads %v whole (index used: %v):\n%s", e.how, seq, indexed, e.shown)
 				}
-				if strings.Contains(n.NodeType, "Index") {
-					indexed = true
-				}
-			})
-			if len(seq) > 0 || !indexed {
-				t.Errorf("plan reads %v whole (index used: %v):\n%s", seq, indexed, shown)
 			}
 		})
 	}
@@ -156,26 +159,37 @@ func TestDashboardPlans(t *testing.T) {
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			plan, shown := explainOne(t, bdb, tc.run)
-			var big []string
-			rollup := false
-			plan.walk(func(n planNode) {
-				if bigTables[n.Relation] {
-					big = append(big, n.Relation)
+			for _, e := range explainOne(t, bdb, tc.run) {
+				var big []string
+				rollup := false
+				e.plan.walk(func(n planNode) {
+					if bigTables[n.Relation] {
+						big = append(big, n.Relation)
+					}
+					rollup = rollup || strings.HasSuffix(n.Relation, "_rollup")
+				})
+				if len(big) > 0 || !rollup {
+					t.Errorf("%s: plan reads %v (a rollup: %v); a dashboard aggregate over everything must read only a rollup (see db/rollup.go):\n%s",
+						e.how, big, rollup, e.shown)
 				}
-				rollup = rollup || strings.HasSuffix(n.Relation, "_rollup")
-			})
-			if len(big) > 0 || !rollup {
-				t.Errorf("plan reads %v (a rollup: %v); a dashboard aggregate over everything must read only a rollup (see db/rollup.go):\n%s",
-					big, rollup, shown)
 			}
 		})
 	}
 }
 
-// explainOne runs run, which must send exactly one statement, and returns that statement's plan,
-// and the statement with its plan as text for a failure message.
-func explainOne(t *testing.T, bdb *bun.DB, run func() error) (planNode, string) {
+// explained is one plan of a statement: how it was planned, its plan, and the statement with the
+// plan as text for a failure message.
+type explained struct {
+	how   string
+	plan  planNode
+	shown string
+}
+
+// explainOne runs run, which must send exactly one statement, and returns that statement's plans.
+// A statement that takes its keys as a bind parameter (keysOf) is explained twice: planned for the
+// keys it was sent with, and as the generic plan that PostgreSQL's plan cache may choose for it
+// after five executions; both must hold.
+func explainOne(t *testing.T, bdb *bun.DB, run func() error) []explained {
 	t.Helper()
 	counter := &captured{}
 	db.AddQueryHook(bdb, counter)
@@ -187,17 +201,58 @@ func explainOne(t *testing.T, bdb *bun.DB, run func() error) (planNode, string) 
 	if len(counter.queries) != 1 {
 		t.Fatalf("ran %d statements, want 1", len(counter.queries))
 	}
-	var raw string
-	if err := bdb.NewRaw("EXPLAIN (FORMAT JSON) "+counter.queries[0]).Scan(context.Background(), &raw); err != nil {
-		t.Fatalf("explain: %v", err)
-	}
-	var plan []struct {
-		Plan planNode `json:"Plan"`
-	}
-	if err := json.Unmarshal([]byte(raw), &plan); err != nil {
+	q, args := counter.queries[0], counter.args[0]
+	var out []explained
+	ctx := context.Background()
+	err = db.RawConn(ctx, bdb, func(conn *pgx.Conn) error {
+		var raws [][2]string
+		var raw string
+		if err := conn.QueryRow(ctx, "EXPLAIN (FORMAT JSON) "+q, args...).Scan(&raw); err != nil {
+			return fmt.Errorf("explain: %w", err)
+		}
+		raws = append(raws, [2]string{"planned for its arguments", raw})
+		if len(args) > 0 {
+			literals := make([]string, len(args))
+			for i, a := range args {
+				keys, ok := a.([]int64)
+				if !ok {
+					return fmt.Errorf("explain: argument %d is a %T; only key lists ([]int64) are expected", i+1, a)
+				}
+				literals[i] = "'{" + strings.Trim(strings.Join(strings.Fields(fmt.Sprint(keys)), ","), "[]") + "}'"
+			}
+			tx, err := conn.Begin(ctx)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback(ctx) //nolint:errcheck // read only
+			for _, s := range []string{"SET LOCAL plan_cache_mode = force_generic_plan", "PREPARE plan_check AS " + q} {
+				if _, err := tx.Exec(ctx, s); err != nil {
+					return fmt.Errorf("explain: %s: %w", s, err)
+				}
+			}
+			if err := tx.QueryRow(ctx, "EXPLAIN (FORMAT JSON) EXECUTE plan_check("+strings.Join(literals, ", ")+")").Scan(&raw); err != nil {
+				return fmt.Errorf("explain the generic plan: %w", err)
+			}
+			if _, err := tx.Exec(ctx, "DEALLOCATE plan_check"); err != nil {
+				return err
+			}
+			raws = append(raws, [2]string{"generic plan", raw})
+		}
+		for _, r := range raws {
+			var plan []struct {
+				Plan planNode `json:"Plan"`
+			}
+			if err := json.Unmarshal([]byte(r[1]), &plan); err != nil {
+				return err
+			}
+			out = append(out, explained{how: r[0], plan: plan[0].Plan, shown: fmt.Sprintf("%s\nargs %v\n%s: %s", q, args, r[0], r[1])})
+		}
+		return nil
+	})
+	if err != nil {
 		t.Fatal(err)
 	}
-	return plan[0].Plan, counter.queries[0] + "\n" + raw
+	return out
 }
 
 type planNode struct {
@@ -213,9 +268,13 @@ func (n planNode) walk(f func(planNode)) {
 	}
 }
 
-type captured struct{ queries []string }
+type captured struct {
+	queries []string
+	args    [][]any
+}
 
 func (c *captured) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
 func (c *captured) AfterQuery(_ context.Context, e *bun.QueryEvent) {
 	c.queries = append(c.queries, e.Query)
+	c.args = append(c.args, e.QueryArgs)
 }
