@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
+	"strconv"
 	"sync"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -24,6 +25,11 @@ type encoded struct {
 	data []byte
 	buf  *bytes.Buffer
 }
+
+// dataPrefix is what precedes the data in a response. responseBuffer writes it into the buffer
+// first, so that the whole response is one slice, written with its length in one Write: as three
+// writes without a length, net/http sent a 60 KB page chunked, in more system calls.
+const dataPrefix = `{"data":`
 
 // bufferPool holds the buffers the fast path writes responses in. A nested page is tens of
 // kilobytes; a new buffer for each grew by doubling, which cost four times the response's size in
@@ -46,6 +52,7 @@ func responseBuffer(ctx context.Context) *bytes.Buffer {
 		e.buf = bufferPool.Get().(*bytes.Buffer)
 	}
 	e.buf.Reset()
+	e.buf.WriteString(dataPrefix)
 	return e.buf
 }
 
@@ -71,7 +78,17 @@ func (w encodedWriter) Write(b []byte) (int, error) {
 	}
 	data := w.e.data
 	w.e.data = nil
-	for _, part := range [][]byte{[]byte(`{"data":`), data, []byte(`}`)} {
+	if buf := w.e.buf; buf != nil && buf.Len() == len(dataPrefix)+len(data) && len(data) > 0 && &buf.Bytes()[len(dataPrefix)] == &data[0] {
+		// The data was written in the buffer after the prefix (responseBuffer).
+		buf.WriteByte('}')
+		body := buf.Bytes()
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		if _, err := w.ResponseWriter.Write(body); err != nil {
+			return 0, err
+		}
+		return len(b), nil
+	}
+	for _, part := range [][]byte{[]byte(dataPrefix), data, []byte(`}`)} {
 		if _, err := w.ResponseWriter.Write(part); err != nil {
 			return 0, err
 		}

@@ -154,6 +154,7 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 			return nil, err
 		}
 	}
+	start := x.buf.Len() // after what responseBuffer wrote before the data
 	x.buf.WriteByte('{')
 	for i, r := range p.roots {
 		if i > 0 {
@@ -163,7 +164,7 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 		r.write(x)
 	}
 	x.buf.WriteByte('}')
-	return x.buf.Bytes(), nil
+	return x.buf.Bytes()[start:], nil
 }
 
 // plan returns the compiled plan of oc's operation, from the cache when an operation with the

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"strconv"
 	"testing"
 	"time"
 
@@ -38,6 +39,12 @@ func newExecutors(t *testing.T) *executors {
 // post sends q with vars to h with a bearer token (none when empty) and returns the status and
 // the body as sent. It uses no testing.T, so that goroutines may call it.
 func post(h http.Handler, token, q string, vars map[string]any) (int, []byte) {
+	rec := postRecorded(h, token, q, vars)
+	return rec.Code, rec.Body.Bytes()
+}
+
+// postRecorded is post, returning the whole response.
+func postRecorded(h http.Handler, token, q string, vars map[string]any) *httptest.ResponseRecorder {
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -46,7 +53,7 @@ func post(h http.Handler, token, q string, vars map[string]any) (int, []byte) {
 	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
-	return rec.Code, rec.Body.Bytes()
+	return rec
 }
 
 // same runs q both ways as the caller of token and requires the same status and the same bytes.
@@ -54,8 +61,13 @@ func post(h http.Handler, token, q string, vars map[string]any) (int, []byte) {
 func (e *executors) same(t *testing.T, token, q string, vars map[string]any) (bool, []byte) {
 	t.Helper()
 	before := e.fastStats.Fast.Load()
-	fastCode, fastBody := post(e.fast, token, q, vars)
+	rec := postRecorded(e.fast, token, q, vars)
+	fastCode, fastBody := rec.Code, rec.Body.Bytes()
 	fast := e.fastStats.Fast.Load() > before
+	// The fast path's response is written whole, with its length (encodedWriter).
+	if n := rec.Header().Get("Content-Length"); fast && n != strconv.Itoa(len(fastBody)) {
+		t.Errorf("the fast path's response has Content-Length %q for %d bytes", n, len(fastBody))
+	}
 	fullCode, fullBody := post(e.full, token, q, vars)
 	if fastCode != fullCode || !bytes.Equal(fastBody, fullBody) && !sameErrors(fastBody, fullBody) {
 		t.Fatalf("the executors disagree (fast path answered: %v)\nquery: %s\nvariables: %v\nfast %d: %.2000s\nfull %d: %.2000s",
