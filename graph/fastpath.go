@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode"
 
@@ -649,47 +650,70 @@ func (s *objSel) fetch(x *fx, objs []any) error {
 	if len(objs) == 0 {
 		return nil
 	}
+	var rels []*relSel
 	for _, rs := range s.rels {
-		if rs == nil {
-			continue
+		if rs != nil {
+			rels = append(rels, rs)
 		}
-		if rs.obj != nil {
-			one, err := rs.rel.one(x, objs, rs.obj.cols)
-			if err != nil {
-				return err
-			}
-			x.slots[rs.slot].one = one
-			if !rs.obj.nested {
-				continue // plain fields only: nothing to fetch for the children
-			}
-			children := make([]any, 0, len(one))
-			seen := make(map[any]bool, len(one))
-			for _, c := range one {
-				if c != nil && !seen[c] {
-					seen[c] = true
-					children = append(children, c)
-				}
-			}
-			if err := rs.obj.fetch(x, children); err != nil {
-				return err
-			}
-			continue
-		}
-		var err error
-		st := &x.slots[rs.slot]
-		if st.conns, err = rs.rel.pages(x, objs, rs.args, rs.conn.rows, rs.conn.cols); err != nil {
-			return err
-		}
-		if rs.conn.count {
-			if st.counts, err = rs.rel.counts(x, objs, rs.args); err != nil {
+	}
+	if len(rels) < 2 {
+		for _, rs := range rels {
+			if err := rs.fetch(x, objs); err != nil {
 				return err
 			}
 		}
-		if err := rs.conn.fetch(x, objects(st.conns)); err != nil {
+		return nil
+	}
+	// The relations of one selection depend only on its objects (a page's enrollments and its
+	// incentives): they are fetched at once, each on its own connection, so that the page waits
+	// for the slowest of them instead of for their sum. Each writes only its own slot.
+	errs := make([]error, len(rels))
+	var wg sync.WaitGroup
+	for i, rs := range rels[1:] {
+		wg.Go(func() { errs[i+1] = rs.fetch(x, objs) })
+	}
+	errs[0] = rels[0].fetch(x, objs)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// fetch fetches the relation for objs, and below it.
+func (rs *relSel) fetch(x *fx, objs []any) error {
+	if rs.obj != nil {
+		one, err := rs.rel.one(x, objs, rs.obj.cols)
+		if err != nil {
+			return err
+		}
+		x.slots[rs.slot].one = one
+		if !rs.obj.nested {
+			return nil // plain fields only: nothing to fetch for the children
+		}
+		children := make([]any, 0, len(one))
+		seen := make(map[any]bool, len(one))
+		for _, c := range one {
+			if c != nil && !seen[c] {
+				seen[c] = true
+				children = append(children, c)
+			}
+		}
+		return rs.obj.fetch(x, children)
+	}
+	var err error
+	st := &x.slots[rs.slot]
+	if st.conns, err = rs.rel.pages(x, objs, rs.args, rs.conn.rows, rs.conn.cols); err != nil {
+		return err
+	}
+	if rs.conn.count {
+		if st.counts, err = rs.rel.counts(x, objs, rs.args); err != nil {
+			return err
+		}
+	}
+	return rs.conn.fetch(x, objects(st.conns))
 }
 
 func (c *connSel) fetch(x *fx, rows []any) error {
