@@ -138,12 +138,40 @@ func keysOf(ctx context.Context, idb bun.IDB, keys []int64) keyList {
 }
 
 // runDirect runs query with args on a pgx connection of bdb's pool, between the query hooks, and
-// hands its rows to scan.
+// hands its rows to scan. Under WithPipeline it joins the statements that the pipeline's other
+// fetchers send at the same time, in one round trip (pipeline.go).
 func runDirect(ctx context.Context, bdb *bun.DB, h *hub, query string, args []any, scan func(pgx.Rows) error) error {
 	ctx, after := h.around(ctx, bdb, query, args)
+	if p := pipelineOf(ctx); p != nil {
+		err := p.submit(ctx, bdb, &piped{query: query, args: args, scan: scan})
+		after(err)
+		return err
+	}
+	err := onPgx(ctx, bdb, func(c *pgx.Conn) error {
+		rows, err := c.Query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		return scanAll(rows, scan)
+	})
+	after(err)
+	return err
+}
+
+// scanAll hands rows to scan and closes them.
+func scanAll(rows pgx.Rows, scan func(pgx.Rows) error) error {
+	defer rows.Close()
+	if err := scan(rows); err != nil {
+		return err
+	}
+	rows.Close()
+	return rows.Err()
+}
+
+// onPgx runs f on the pgx connection of a connection from bdb's pool.
+func onPgx(ctx context.Context, bdb *bun.DB, f func(*pgx.Conn) error) error {
 	conn, err := bdb.DB.Conn(ctx)
 	if err != nil {
-		after(err)
 		return err
 	}
 	err = conn.Raw(func(dc any) error {
@@ -151,21 +179,11 @@ func runDirect(ctx context.Context, bdb *bun.DB, h *hub, query string, args []an
 		if !ok {
 			return fmt.Errorf("direct scan: the driver connection is a %T, not pgx's", dc)
 		}
-		rows, err := sc.Conn().Query(ctx, query, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		if err := scan(rows); err != nil {
-			return err
-		}
-		rows.Close()
-		return rows.Err()
+		return f(sc.Conn())
 	})
 	if cerr := conn.Close(); err == nil && cerr != nil && cerr != sql.ErrConnDone {
 		err = cerr
 	}
-	after(err)
 	return err
 }
 

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"unicode"
 
@@ -149,11 +148,11 @@ func (f *fastPath) run(ctx context.Context, oc *graphql.OperationContext) (data 
 	if p.err != nil {
 		return nil, p.err
 	}
-	x := &fx{ctx: ctx, oc: oc, f: f, buf: responseBuffer(ctx), slots: make([]slotState, p.slots)}
-	for _, r := range p.roots {
-		if err := r.fetch(x); err != nil {
-			return nil, err
-		}
+	// The root fields are fetched at once, and so are the relations of one selection: their
+	// statements go to PostgreSQL together (db.Together under db.WithPipeline).
+	x := &fx{ctx: db.WithPipeline(ctx), oc: oc, f: f, buf: responseBuffer(ctx), slots: make([]slotState, p.slots)}
+	if err := db.Together(x.ctx, len(p.roots), func(i int) error { return p.roots[i].fetch(x) }); err != nil {
+		return nil, err
 	}
 	start := x.buf.Len() // after what responseBuffer wrote before the data
 	x.buf.WriteByte('{')
@@ -656,30 +655,9 @@ func (s *objSel) fetch(x *fx, objs []any) error {
 			rels = append(rels, rs)
 		}
 	}
-	if len(rels) < 2 {
-		for _, rs := range rels {
-			if err := rs.fetch(x, objs); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
 	// The relations of one selection depend only on its objects (a page's enrollments and its
-	// incentives): they are fetched at once, each on its own connection, so that the page waits
-	// for the slowest of them instead of for their sum. Each writes only its own slot.
-	errs := make([]error, len(rels))
-	var wg sync.WaitGroup
-	for i, rs := range rels[1:] {
-		wg.Go(func() { errs[i+1] = rs.fetch(x, objs) })
-	}
-	errs[0] = rels[0].fetch(x, objs)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	// incentives): they are fetched at once, their statements in one round trip (db.Together).
+	return db.Together(x.ctx, len(rels), func(i int) error { return rels[i].fetch(x, objs) })
 }
 
 // fetch fetches the relation for objs, and below it.
