@@ -31,13 +31,16 @@ const pipelineWait = 2 * time.Millisecond
 type pipeKey struct{}
 
 // batchesSent and batchedStatements count the batches of more than one statement that pipelines
-// sent, and their statements (PipelineStats).
-var batchesSent, batchedStatements atomic.Int64
+// sent, and their statements; stalls counts the batches sent because pipelineWait ran out
+// (PipelineStats).
+var batchesSent, batchedStatements, stalls atomic.Int64
 
 // PipelineStats returns how many batches of more than one statement the process's pipelines have
-// sent, and how many statements those held.
-func PipelineStats() (batches, statements int64) {
-	return batchesSent.Load(), batchedStatements.Load()
+// sent, how many statements those held, and how many times statements waited pipelineWait for a
+// participant that sent nothing: a fetcher blocked on something else than a statement, which the
+// fast path's tests require never to happen.
+func PipelineStats() (batches, statements, stalled int64) {
+	return batchesSent.Load(), batchedStatements.Load(), stalls.Load()
 }
 
 type pipeline struct {
@@ -135,6 +138,9 @@ func (p *pipeline) submit(ctx context.Context, bdb *bun.DB, it *piped) error {
 		p.timer = time.AfterFunc(pipelineWait, func() {
 			p.mu.Lock()
 			p.timer = nil
+			if len(p.pending) > 0 {
+				stalls.Add(1)
+			}
 			p.send()
 		})
 	}

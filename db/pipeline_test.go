@@ -41,11 +41,11 @@ func TestPipelineSendsTogether(t *testing.T) {
 	}
 	counter := dbtest.CountQueries(bdb)
 	defer db.ResetQueryHooks(bdb)
-	batches, statements := db.PipelineStats()
+	batches, statements, _ := db.PipelineStats()
 	if err := read(db.WithPipeline(context.Background()), &piped); err != nil {
 		t.Fatal(err)
 	}
-	b, s := db.PipelineStats()
+	b, s, _ := db.PipelineStats()
 	if b-batches != 1 || s-statements != 3 || counter.Count() != 3 {
 		t.Errorf("sent %d batches holding %d statements (%d statements in all), want 1 batch of 3", b-batches, s-statements, counter.Count())
 	}
@@ -64,6 +64,7 @@ func TestPipelineDoesNotWaitForever(t *testing.T) {
 	ctx := db.WithPipeline(context.Background())
 	read := make(chan struct{})
 	done := make(chan error, 1)
+	_, _, stalled := db.PipelineStats()
 	go func() {
 		done <- db.Together(ctx, 2, func(i int) error {
 			if i == 0 {
@@ -80,6 +81,9 @@ func TestPipelineDoesNotWaitForever(t *testing.T) {
 	case err := <-done:
 		if err != nil {
 			t.Fatal(err)
+		}
+		if _, _, s := db.PipelineStats(); s-stalled != 1 {
+			t.Errorf("PipelineStats counted %d stalls, want 1", s-stalled)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("a statement waited for a participant that was waiting for it")

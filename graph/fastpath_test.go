@@ -61,9 +61,14 @@ func postRecorded(h http.Handler, token, q string, vars map[string]any) *httptes
 func (e *executors) same(t *testing.T, token, q string, vars map[string]any) (bool, []byte) {
 	t.Helper()
 	before := e.fastStats.Fast.Load()
+	_, _, stalled := db.PipelineStats()
 	rec := postRecorded(e.fast, token, q, vars)
 	fastCode, fastBody := rec.Code, rec.Body.Bytes()
 	fast := e.fastStats.Fast.Load() > before
+	// No fetcher of the fast path blocks on anything but its statements (db.Together).
+	if _, _, s := db.PipelineStats(); s != stalled {
+		t.Errorf("statements waited for a fetcher that sent none (%d times)\nquery: %s", s-stalled, q)
+	}
 	// The fast path's response is written whole, with its length (encodedWriter).
 	if n := rec.Header().Get("Content-Length"); fast && n != strconv.Itoa(len(fastBody)) {
 		t.Errorf("the fast path's response has Content-Length %q for %d bytes", n, len(fastBody))
@@ -289,7 +294,7 @@ func TestFastPathStatements(t *testing.T) {
 		incentives(first: 10) { nodes { id amount } } } } }`
 	post(e.fast, e.a.token, q, nil) // the first request reads the reference data (provinces, schemes) once
 	e.a.queries.Reset()
-	batches, batched := db.PipelineStats()
+	batches, batched, _ := db.PipelineStats()
 	if code, body := post(e.fast, e.a.token, q, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
 		t.Fatalf("status %d: %.500s", code, body)
 	}
@@ -297,17 +302,17 @@ func TestFastPathStatements(t *testing.T) {
 		t.Errorf("the nested page ran %d statements on the fast path, want 5:\n%s", got, strings.Join(e.a.queries.Queries(), "\n"))
 	}
 	// The page's enrollments and incentives went to PostgreSQL together, in one round trip.
-	if b, s := db.PipelineStats(); b-batches != 1 || s-batched != 2 {
+	if b, s, _ := db.PipelineStats(); b-batches != 1 || s-batched != 2 {
 		t.Errorf("the nested page sent %d batches of %d statements, want 1 of 2 (enrollments and incentives)", b-batches, s-batched)
 	}
 	// So did the four totals of a dashboard's header.
 	e.a.queries.Reset()
-	batches, batched = db.PipelineStats()
+	batches, batched, _ = db.PipelineStats()
 	if code, body := post(e.fast, e.a.token, `{ participants { totalCount } enrollments { totalCount totalAmount }
 		incentives { totalCount totalAmount } paid: incentives(filter: {status: PAID}) { totalCount totalAmount } }`, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
 		t.Fatalf("status %d: %.500s", code, body)
 	}
-	if b, s := db.PipelineStats(); e.a.queries.Count() != 4 || b-batches != 1 || s-batched != 4 {
+	if b, s, _ := db.PipelineStats(); e.a.queries.Count() != 4 || b-batches != 1 || s-batched != 4 {
 		t.Errorf("the four totals ran %d statements in %d batches of %d, want 4 in 1 batch", e.a.queries.Count(), b-batches, s-batched)
 	}
 	// They read the columns of the selected fields (and keys), not whole rows.
