@@ -420,6 +420,21 @@ func newMux(cfg config, bdb *bun.DB, logger *slog.Logger, verifier *auth.Verifie
 	reg.MustRegister(statements)
 	db.AddQueryHook(bdb, statementCounter{statements})
 
+	for _, m := range []struct {
+		name, help string
+		read       func() int64
+	}{
+		{"prakerja_sql_pipelined_batches_total", "Batches of more than one statement that the fast path sent in one round trip.",
+			func() int64 { b, _, _ := db.PipelineStats(); return b }},
+		{"prakerja_sql_pipelined_statements_total", "Statements sent in those batches.",
+			func() int64 { _, s, _ := db.PipelineStats(); return s }},
+		{"prakerja_sql_pipeline_stalls_total", "Batches sent after waiting 2 ms for a fetcher that sent nothing (expected to stay 0).",
+			func() int64 { _, _, s := db.PipelineStats(); return s }},
+	} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: m.name, Help: m.help},
+			func() float64 { return float64(m.read()) }))
+	}
+
 	executors := &graph.ExecutorStats{}
 	for name, n := range map[string]*atomic.Int64{"fast": &executors.Fast, "full": &executors.Full} {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
