@@ -392,18 +392,28 @@ func (r *rootSel) fetch(x *fx) error {
 		}
 		st := &x.slots[r.slot]
 		st.page = c.page
-		if r.conn.count {
-			if st.total, err = c.count(x.ctx); err != nil {
-				return errSlow
-			}
-		}
-		if r.conn.amount {
-			if c.amount == nil {
-				return errSlow
-			}
-			if st.amount, err = c.amount(x.ctx); err != nil {
-				return errSlow
-			}
+		// The totals, each grouping and what the page's nodes need do not depend on each other:
+		// they are fetched at once (db.Together). The count and the amount stay together, as they
+		// may be one statement behind one sync.Once.
+		tasks := []func() error{func() error { return r.conn.fetch(x, c.page.nodes()) }}
+		if r.conn.count || r.conn.amount {
+			tasks = append(tasks, func() error {
+				var err error
+				if r.conn.count {
+					if st.total, err = c.count(x.ctx); err != nil {
+						return errSlow
+					}
+				}
+				if r.conn.amount {
+					if c.amount == nil {
+						return errSlow
+					}
+					if st.amount, err = c.amount(x.ctx); err != nil {
+						return errSlow
+					}
+				}
+				return nil
+			})
 		}
 		for _, g := range r.conn.groups {
 			if g == nil {
@@ -412,16 +422,16 @@ func (r *rootSel) fetch(x *fx) error {
 			if c.groups == nil {
 				return errSlow
 			}
-			rows, err := c.groups(x.ctx, g.args)
-			if err != nil {
-				return errSlow
-			}
-			x.slots[g.slot].rows = rows
-			if err := g.obj.fetch(x, rows); err != nil {
-				return err
-			}
+			tasks = append(tasks, func() error {
+				rows, err := c.groups(x.ctx, g.args)
+				if err != nil {
+					return errSlow
+				}
+				x.slots[g.slot].rows = rows
+				return g.obj.fetch(x, rows)
+			})
 		}
-		return r.conn.fetch(x, c.page.nodes())
+		return db.Together(x.ctx, len(tasks), func(i int) error { return tasks[i]() })
 	default:
 		v, err := r.def.find(x, r.args)
 		if err != nil {
