@@ -142,7 +142,7 @@ func keysOf(ctx context.Context, idb bun.IDB, keys []int64) keyList {
 // fetchers send at the same time, in one round trip (pipeline.go).
 func runDirect(ctx context.Context, bdb *bun.DB, h *hub, query string, args []any, scan func(pgx.Rows) error) error {
 	ctx, after := h.around(ctx, bdb, query, args)
-	if p := pipelineOf(ctx); p != nil {
+	if p := pipelineOf(ctx); p != nil && !p.alone() {
 		err := p.submit(ctx, bdb, &piped{query: query, args: args, scan: scan})
 		after(err)
 		return err

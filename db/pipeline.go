@@ -103,6 +103,15 @@ func Together(ctx context.Context, n int, f func(i int) error) error {
 	return nil
 }
 
+// alone reports whether the caller is the pipeline's only participant, with no statement waiting:
+// then its statement goes out on its own at once, as without a pipeline. (Only a participant adds
+// participants, so this holds until the caller calls Together.)
+func (p *pipeline) alone() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.active <= 1 && len(p.pending) == 0
+}
+
 func (p *pipeline) join(n int) {
 	if p == nil {
 		return

@@ -270,6 +270,9 @@ type kind struct {
 	// cols names the columns a plain field reads when they are not the field's name in snake case
 	// (fullName: full_name); the fetches read only the columns of the selected fields.
 	cols map[string][]string
+	// cached: the objects come from the process's reference cache, so fetching them sends no
+	// statement (provinces).
+	cached bool
 }
 
 // columns returns the columns the plain field reads.
@@ -651,7 +654,14 @@ func (s *objSel) fetch(x *fx, objs []any) error {
 	}
 	var rels []*relSel
 	for _, rs := range s.rels {
-		if rs != nil {
+		switch {
+		case rs == nil:
+		case rs.obj != nil && !rs.obj.nested && rs.rel.child.cached:
+			// Answered from the reference cache: not worth a goroutine of its own.
+			if err := rs.fetch(x, objs); err != nil {
+				return err
+			}
+		default:
 			rels = append(rels, rs)
 		}
 	}

@@ -37,7 +37,7 @@ var (
 )
 
 func init() {
-	provinceKind = &kind{name: "Province", implementors: []string{"Province", "Node"},
+	provinceKind = &kind{name: "Province", implementors: []string{"Province", "Node"}, cached: true,
 		leaves: leaves(map[string]func(*bytes.Buffer, *db.Province){
 			"id":     func(w *bytes.Buffer, o *db.Province) { o.NodeID().MarshalGQL(w) },
 			"code":   func(w *bytes.Buffer, o *db.Province) { str(w, o.Code) },
