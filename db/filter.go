@@ -1,11 +1,44 @@
 package db
 
 import (
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 )
+
+// literals writes a list of values as SQL literals, as bun.In does, without bun.In's reflection
+// per element for the kinds filters use (strings and string enums, integers): that reflection was
+// a tenth of the server's CPU on a filtered count. TestLiteralsWriteAsBunIn compares the two.
+type literals[V any] []V
+
+func (l literals[V]) AppendQuery(gen schema.QueryGen, b []byte) ([]byte, error) {
+	d := gen.Dialect()
+	for i, v := range l {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		switch x := any(v).(type) {
+		case string:
+			b = d.AppendString(b, x)
+		case int:
+			b = strconv.AppendInt(b, int64(x), 10)
+		case int64:
+			b = strconv.AppendInt(b, x, 10)
+		default:
+			rv := reflect.ValueOf(v)
+			if rv.Kind() == reflect.String {
+				b = d.AppendString(b, rv.String())
+			} else {
+				b = gen.AppendValue(b, rv)
+			}
+		}
+	}
+	return b, nil
+}
 
 // inList restricts col to values: a nil list is no restriction, an empty list matches nothing.
 func inList[V any](q *bun.SelectQuery, col string, values []V) *bun.SelectQuery {
@@ -15,7 +48,7 @@ func inList[V any](q *bun.SelectQuery, col string, values []V) *bun.SelectQuery 
 	if len(values) == 0 {
 		return q.Where("false")
 	}
-	return q.Where(col+" IN (?)", bun.In(values))
+	return q.Where(col+" IN (?)", literals[V](values))
 }
 
 // inSubquery restricts col to the keys that sub (a SELECT ending in a column) yields for values:
@@ -27,7 +60,7 @@ func inSubquery[V any](q *bun.SelectQuery, col, sub string, values []V) *bun.Sel
 	if len(values) == 0 {
 		return q.Where("false")
 	}
-	return q.Where(col+" IN ("+sub+" IN (?))", bun.In(values))
+	return q.Where(col+" IN ("+sub+" IN (?))", literals[V](values))
 }
 
 // dayRange restricts the timestamp or date expression col to the days from..to, both inclusive,

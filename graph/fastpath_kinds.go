@@ -395,7 +395,10 @@ func (r *rootSel) fetch(x *fx) error {
 		// The totals, each grouping and what the page's nodes need do not depend on each other:
 		// they are fetched at once (db.Together). The count and the amount stay together, as they
 		// may be one statement behind one sync.Once.
-		tasks := []func() error{func() error { return r.conn.fetch(x, c.page.nodes()) }}
+		var tasks []func() error
+		if nodes := c.page.nodes(); len(nodes) > 0 {
+			tasks = append(tasks, func() error { return r.conn.fetch(x, nodes) })
+		}
 		if r.conn.count || r.conn.amount {
 			tasks = append(tasks, func() error {
 				var err error
