@@ -16,9 +16,8 @@ import (
 // every round trip costs both sides system calls and wake-ups: on the dashboard's four totals that
 // was most of the server's CPU. Under a pipeline, the statements that the fetchers send while
 // every other fetcher is also waiting for a statement (or done) go to PostgreSQL together, as one
-// pgx batch on one connection: one round trip. A statement's result is the same either way;
-// statements of a batch share the implicit transaction of its single Sync, so they also read one
-// snapshot.
+// pgx batch on one connection: one round trip. A statement's result is the same either way (each
+// statement of the batch still takes its own snapshot, as at READ COMMITTED outside a batch).
 //
 // The pipeline counts the goroutines that may still send a statement (its participants). When as
 // many statements wait as there are participants, the last to arrive sends the batch. A
