@@ -428,7 +428,7 @@ func newMux(cfg config, bdb *bun.DB, logger *slog.Logger, verifier *auth.Verifie
 			func() int64 { b, _, _ := db.PipelineStats(); return b }},
 		{"prakerja_sql_pipelined_statements_total", "Statements sent in those batches.",
 			func() int64 { _, s, _ := db.PipelineStats(); return s }},
-		{"prakerja_sql_pipeline_stalls_total", "Batches sent after waiting 2 ms for a fetcher that sent nothing (expected to stay 0).",
+		{"prakerja_sql_pipeline_stalls_total", "Batches sent after waiting 2 ms for a fetcher that sent nothing (blocked elsewhere, or descheduled on a busy machine).",
 			func() int64 { _, _, s := db.PipelineStats(); return s }},
 	} {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: m.name, Help: m.help},

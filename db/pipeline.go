@@ -24,8 +24,19 @@ import (
 // participant that blocks on something else than a statement would hold the others back; after
 // pipelineWait the waiting statements are sent anyway.
 
-// pipelineWait bounds how long sent statements wait for the pipeline's other participants.
-const pipelineWait = 2 * time.Millisecond
+// pipelineWait bounds how long sent statements wait for the pipeline's other participants. A
+// participant that is only slow (descheduled on a busy machine) also makes a stall when it takes
+// longer than this before its statement.
+var pipelineWait = 2 * time.Millisecond
+
+// SetPipelineWait sets pipelineWait and returns a function that restores it. It is for tests that
+// require no stalls: with a wait far longer than any fetcher's work, a stall can only be a fetcher
+// blocked on something else than a statement, not one slowed by a loaded machine.
+func SetPipelineWait(d time.Duration) (restore func()) {
+	old := pipelineWait
+	pipelineWait = d
+	return func() { pipelineWait = old }
+}
 
 type pipeKey struct{}
 
@@ -36,8 +47,8 @@ var batchesSent, batchedStatements, stalls atomic.Int64
 
 // PipelineStats returns how many batches of more than one statement the process's pipelines have
 // sent, how many statements those held, and how many times statements waited pipelineWait for a
-// participant that sent nothing: a fetcher blocked on something else than a statement, which the
-// fast path's tests require never to happen.
+// participant that sent nothing: a fetcher blocked on something else than a statement (which the
+// fast path's tests require never to happen), or one descheduled for that long.
 func PipelineStats() (batches, statements, stalled int64) {
 	return batchesSent.Load(), batchedStatements.Load(), stalls.Load()
 }

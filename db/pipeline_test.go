@@ -82,8 +82,8 @@ func TestPipelineDoesNotWaitForever(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, _, s := db.PipelineStats(); s-stalled != 1 {
-			t.Errorf("PipelineStats counted %d stalls, want 1", s-stalled)
+		if _, _, s := db.PipelineStats(); s-stalled < 1 {
+			t.Errorf("PipelineStats counted %d stalls, want at least 1", s-stalled)
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("a statement waited for a participant that was waiting for it")

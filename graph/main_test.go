@@ -21,7 +21,13 @@ import (
 	"prakerja/graph/auth"
 )
 
-func TestMain(m *testing.M) { os.Exit(dbtest.Main(m)) }
+func TestMain(m *testing.M) {
+	// The fast-path comparisons require no pipeline stalls (executors.same). Under the race
+	// detector on a loaded machine a fetcher can take more than the serving default of 2 ms before
+	// its statement; a second is far beyond that, so a stall means a fetcher that was blocked.
+	db.SetPipelineWait(time.Second)
+	os.Exit(dbtest.Main(m))
+}
 
 // api is the real /graphql handler over a fresh copy of the seeded database.
 type api struct {
