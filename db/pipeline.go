@@ -197,11 +197,7 @@ func runBatch(bdb *bun.DB, batch []*piped) {
 	errs := make([]error, len(batch))
 	err := onPgx(ctx, bdb, func(c *pgx.Conn) error {
 		if len(batch) == 1 {
-			rows, err := c.Query(ctx, batch[0].query, batch[0].args...)
-			if err == nil {
-				err = scanAll(rows, batch[0].scan)
-			}
-			errs[0] = err
+			errs[0] = queryScan(ctx, c, batch[0].query, batch[0].args, batch[0].scan)
 			return nil
 		}
 		batchesSent.Add(1)
