@@ -11,8 +11,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
 PARTICIPANTS=${BENCH_PARTICIPANTS:-1000000}
-DURATION=${BENCH_DURATION:-15}         # seconds per timed run (query × server)
-WARMUP=${BENCH_WARMUP:-3}              # seconds of warm-up before each timed run
+ROUNDS=${BENCH_ROUNDS:-3}              # rounds: each query runs on each server once per round; the report takes medians
+DURATION=${BENCH_DURATION:-6}          # seconds per timed run (query × server × round)
+WARMUP=${BENCH_WARMUP:-2}              # seconds of warm-up before each timed run
 CONNS=${BENCH_CONNECTIONS:-16}         # concurrent connections (wrk and pgbench)
 RESEED=${BENCH_RESEED:-0}              # 1: drop and seed the database again
 PG_BASE=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
@@ -142,31 +143,38 @@ for f in bench/queries/ours/*.graphql; do
   q=$(basename "$f" .graphql)
   if [ -z "$ONLY" ] || [[ ",$ONLY," == *",$q,"* ]] || [[ ",$ONLY," == *",${q%%_*},"* ]]; then QUERIES+=("$q"); fi
 done
-load_ours() { # load_ours LABEL QUERY
+load_ours() { # load_ours LABEL QUERY ROUND
   "$KIT" load -dir "$RUN" -server "$1" -target ours -url "$OURS_URL" -token "$TOKEN" -pid "$OURS_PID" \
-    -metrics "http://127.0.0.1:$OURS_PORT/metrics" -db "$DB_URL" -dbname "$DBNAME" -queries "$2" \
+    -metrics "http://127.0.0.1:$OURS_PORT/metrics" -db "$DB_URL" -dbname "$DBNAME" -queries "$2" -round "$3" \
     -duration "$DURATION" -warmup "$WARMUP" -conns "$CONNS"
 }
-log "under load: $CONNS connections, ${DURATION} s per query and server (our server and PostGraphile alternate)"
+# Each query runs in $ROUNDS rounds, the servers back to back within a round (and, for the nested
+# page, the SQL ceiling right after them), so that the machine's drift over minutes falls on both
+# sides of every ratio; the report takes medians over the rounds.
+log "under load: $CONNS connections, $ROUNDS rounds of ${DURATION} s per query and server (our server, PostGraphile and, for b, the SQL ceiling alternate)"
 for q in "${QUERIES[@]}"; do
-  load_ours ours "$q"
-  if [ -f "bench/queries/postgraphile/$q.graphql" ]; then
-    "$KIT" load -dir "$RUN" -server postgraphile -target postgraphile -url "$PGL_URL" -pid "$PGL_PID" \
-      -db "$DB_URL" -dbname "$DBNAME" -queries "$q" -duration "$DURATION" -warmup "$WARMUP" -conns "$CONNS"
-  fi
+  for r in $(seq 1 "$ROUNDS"); do
+    load_ours ours "$q" "$r"
+    if [ -f "bench/queries/postgraphile/$q.graphql" ]; then
+      "$KIT" load -dir "$RUN" -server postgraphile -target postgraphile -url "$PGL_URL" -pid "$PGL_PID" \
+        -db "$DB_URL" -dbname "$DBNAME" -queries "$q" -round "$r" -duration "$DURATION" -warmup "$WARMUP" -conns "$CONNS"
+    fi
+    if [ "$q" = b_nested_page ]; then
+      "$KIT" pgbench -dir "$RUN" -db "$DB_URL" -round "$r" -duration "$DURATION" -warmup "$WARMUP" -conns "$CONNS"
+    fi
+  done
 done
 "$KIT" rss -dir "$RUN" -server ours -pid "$OURS_PID"
 "$KIT" rss -dir "$RUN" -server postgraphile -pid "$PGL_PID"
 stop "$PGL_PID"; PGL_PID=
 stop "$OURS_PID"; OURS_PID=
 
-log "the ceiling: the nested page's SQL through pgbench ($CONNS clients)"
-"$KIT" pgbench -dir "$RUN" -db "$DB_URL" -duration "$DURATION" -warmup "$WARMUP" -conns "$CONNS"
-
 log "our server again, with GOMAXPROCS=1"
 start_ours ours-gomaxprocs1 1
 for q in "${QUERIES[@]}"; do
-  load_ours ours-gomaxprocs1 "$q"
+  for r in $(seq 1 "$ROUNDS"); do
+    load_ours ours-gomaxprocs1 "$q" "$r"
+  done
 done
 "$KIT" rss -dir "$RUN" -server ours-gomaxprocs1 -pid "$OURS_PID"
 stop "$OURS_PID"; OURS_PID=
@@ -174,4 +182,4 @@ stop "$OURS_PID"; OURS_PID=
 log "report"
 "$KIT" report -dir "$RUN" -out "$ROOT/bench/results/$STAMP.md" -db "$DB_URL" -node "$NODE" -pgldir "$PGL_DIR" \
   -command "bash bench/run.sh" -started "$STARTED" -build "$BUILD" \
-  -settings "BENCH_PARTICIPANTS=$PARTICIPANTS BENCH_DURATION=$DURATION BENCH_WARMUP=$WARMUP BENCH_CONNECTIONS=$CONNS, database $DBNAME"
+  -settings "BENCH_PARTICIPANTS=$PARTICIPANTS BENCH_ROUNDS=$ROUNDS BENCH_DURATION=$DURATION BENCH_WARMUP=$WARMUP BENCH_CONNECTIONS=$CONNS, database $DBNAME"

@@ -16,6 +16,7 @@ import (
 // pgbenchResult is the SQL ceiling of the nested page (query b), straight from pgbench.
 type pgbenchResult struct {
 	Script      string  `json:"script"` // batched or json
+	Round       int     `json:"round"`
 	Statements  int     `json:"statements"`
 	Connections int     `json:"connections"`
 	DurationS   float64 `json:"durationS"`
@@ -59,6 +60,7 @@ func cmdPgbench(args []string) error {
 	duration := fs.Float64("duration", 15, "seconds per run")
 	warmup := fs.Float64("warmup", 3, "seconds of warm-up")
 	conns := fs.Int("conns", 16, "clients")
+	round := fs.Int("round", 1, "the round this run belongs to")
 	fs.Parse(args)
 
 	ids := func(sql string) (string, error) {
@@ -109,17 +111,17 @@ func cmdPgbench(args []string) error {
 				return err
 			}
 		}
-		logPrefix := filepath.Join(*dir, "pgbench", s.name+"_log")
+		logPrefix := filepath.Join(*dir, "pgbench", fmt.Sprintf("%s_r%d_log", s.name, *round))
 		r, err := runPgbench(*dbURL, path, *conns, *duration, logPrefix)
 		if err != nil {
 			return err
 		}
-		r.Script, r.Statements, r.ResultBytes = s.name, len(s.stmts), size
+		r.Script, r.Round, r.Statements, r.ResultBytes = s.name, *round, len(s.stmts), size
 		if err := appendJSONL(filepath.Join(*dir, "pgbench.jsonl"), r); err != nil {
 			return err
 		}
-		fmt.Printf("  pgbench %-8s %d statement(s)  %8.1f tps  p50 %6.2f ms  p99 %6.2f ms  (%d transactions, %d failed, %d B of results)\n",
-			s.name, r.Statements, r.TPS, r.P50ms, r.P99ms, r.Xacts, r.Failed, r.ResultBytes)
+		fmt.Printf("  pgbench %-8s r%d %d statement(s)  %8.1f tps  p50 %6.2f ms  p99 %6.2f ms  (%d transactions, %d failed, %d B of results)\n",
+			s.name, r.Round, r.Statements, r.TPS, r.P50ms, r.P99ms, r.Xacts, r.Failed, r.ResultBytes)
 	}
 	return nil
 }

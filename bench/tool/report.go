@@ -8,6 +8,8 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"sort"
 	"strings"
 )
 
@@ -49,13 +51,38 @@ func cmdReport(args []string) error {
 	if err != nil {
 		return err
 	}
-	load := func(server, query string) *loadResult {
-		for i := range loads {
-			if loads[i].Server == server && loads[i].Query == query {
-				return &loads[i]
+	rounds := func(server, query string) []loadResult {
+		var out []loadResult
+		for _, l := range loads {
+			if l.Server == server && l.Query == query {
+				out = append(out, l)
 			}
 		}
-		return nil
+		return out
+	}
+	// load is a server's figures for a query: the medians over its rounds.
+	load := func(server, query string) *loadResult { return combine(rounds(server, query)) }
+	// spread is the range, over the rounds both servers ran, of ours / theirs by measure m.
+	spread := func(ours, theirs, query string, m func(*loadResult) float64) string {
+		var rs []float64
+		for _, o := range rounds(ours, query) {
+			for _, t := range rounds(theirs, query) {
+				if o.Round == t.Round && m(&o) > 0 && m(&t) > 0 {
+					rs = append(rs, m(&o)/m(&t))
+				}
+			}
+		}
+		return rangeOf(rs, "×")
+	}
+	pgbRounds := func(script string) (tps []float64, byRound map[int]float64) {
+		byRound = map[int]float64{}
+		for _, r := range pgb {
+			if r.Script == script {
+				tps = append(tps, r.TPS)
+				byRound[r.Round] = r.TPS
+			}
+		}
+		return tps, byRound
 	}
 	lat := func(server, query string) *latencyResult {
 		for i := range lats {
@@ -120,15 +147,17 @@ func cmdReport(args []string) error {
 	}
 
 	servers := []struct{ key, name string }{{"ours", "ours (GOMAXPROCS default)"}, {"ours-gomaxprocs1", "ours (GOMAXPROCS=1)"}, {"postgraphile", "PostGraphile v5"}}
-	conns := 0
+	conns, nRounds := 0, 0
 	dur := 0.0
 	for _, l := range loads {
-		conns, dur = l.Connections, l.DurationS
+		conns, dur, nRounds = l.Connections, l.DurationS, max(nRounds, l.Round)
 	}
 	w("\n## Throughput and latency under load\n\n")
-	w("wrk, 1 thread, %d connections, %.0f s per query and server after a warm-up. Server CPU is utime+stime of the server process "+
+	w("wrk, 1 thread, %d connections, %d round(s) of %.0f s per query and server, each after a warm-up; within a round the servers "+
+		"run one after the other, and each figure below is the median over the rounds (a query that PostGraphile completes only a "+
+		"few times in a run is timed in round 1 only, for up to 45 s). Server CPU is utime+stime of the server process "+
 		"(/proc/<pid>/stat); PG CPU is that of the PostgreSQL backends connected to the benchmark database. SQL/req is "+
-		"`prakerja_sql_statements_total` over `prakerja_http_requests_total{route=\"/graphql\"}`.\n\n", conns, dur)
+		"`prakerja_sql_statements_total` over `prakerja_http_requests_total{route=\"/graphql\"}`.\n\n", conns, nRounds, dur)
 	w("| query | server | req/s | p50 ms | p99 ms | req per server CPU-s | server CPU ms/req | PG CPU ms/req | SQL/req | errors |\n")
 	w("|---|---|--:|--:|--:|--:|--:|--:|--:|--:|\n")
 	for _, q := range p.Queries {
@@ -155,8 +184,9 @@ func cmdReport(args []string) error {
 	}
 
 	w("\n## Ratios, ours / PostGraphile (same run)\n\n")
-	w("Above 1 means we are ahead.\n\n")
-	w("| query | throughput | throughput, ours at GOMAXPROCS=1 | per server CPU-second | per server CPU-second, GOMAXPROCS=1 | p50 latency (PostGraphile / ours) |\n|---|--:|--:|--:|--:|--:|\n")
+	w("Above 1 means we are ahead. Each ratio is of the two servers' medians; the last two columns give the lowest and highest " +
+		"ratio of a single round (the servers run back to back within a round), at the default GOMAXPROCS.\n\n")
+	w("| query | throughput | throughput, ours at GOMAXPROCS=1 | per server CPU-second | per server CPU-second, GOMAXPROCS=1 | p50 latency (PostGraphile / ours) | throughput, rounds | per CPU-s, rounds |\n|---|--:|--:|--:|--:|--:|--:|--:|\n")
 	var summary []string
 	summary = append(summary, fmt.Sprintf("%-30s %10s %10s %10s %8s %8s %8s", "query", "ours r/s", "gmp1 r/s", "pgl r/s", "thr×", "CPU×", "gmp1 thr×"))
 	for _, q := range p.Queries {
@@ -172,13 +202,13 @@ func cmdReport(args []string) error {
 		if g.Requests == 0 {
 			// PostGraphile finished nothing in its run: fewer than one request per run, so ours
 			// is ahead by at least its own requests in that time.
-			w("| %s | > %.0f× | > %.0f× | — | — | — (PostGraphile finished no request in %.0f s) |\n", q.Label,
+			w("| %s | > %.0f× | > %.0f× | — | — | — (PostGraphile finished no request in %.0f s) | | |\n", q.Label,
 				o.RPS*g.DurationS, rpsOf(o1)*g.DurationS, g.DurationS)
 			summary = append(summary, line+fmt.Sprintf(" %8s", "none"))
 			continue
 		}
-		w("| %s | %s | %s | %s | %s | %s |\n", q.Label, ratio(o.RPS, g.RPS), ratio(rpsOf(o1), g.RPS), ratio(perCPU(o), perCPU(g)),
-			ratio(perCPU(o1), perCPU(g)), ratio(g.P50ms, o.P50ms))
+		w("| %s | %s | %s | %s | %s | %s | %s | %s |\n", q.Label, ratio(o.RPS, g.RPS), ratio(rpsOf(o1), g.RPS), ratio(perCPU(o), perCPU(g)),
+			ratio(perCPU(o1), perCPU(g)), ratio(g.P50ms, o.P50ms), spread("ours", "postgraphile", q.Name, rpsOf), spread("ours", "postgraphile", q.Name, perCPU))
 		summary = append(summary, line+fmt.Sprintf(" %8s %8s %8s", ratio(o.RPS, g.RPS), ratio(perCPU(o), perCPU(g)), ratio(rpsOf(o1), g.RPS)))
 	}
 
@@ -197,15 +227,34 @@ func cmdReport(args []string) error {
 	w("The minimal SQL for query b, at the same concurrency (pgbench, 1 thread, prepared statements): *batched* is the 5 statements a " +
 		"batching server needs (page; enrollments per participant with a LATERAL limit; courses by ids; providers by ids; incentives per participant), " +
 		"with only the selected columns; *json* is one statement that builds the whole nested JSON in PostgreSQL (json_agg / json_build_object).\n\n")
-	w("| what | statements | tps / req/s | p50 ms | p99 ms | ours (default) as a share of it |\n|---|--:|--:|--:|--:|--:|\n")
+	w("Each pgbench script runs once per round, right after both servers' runs of query b in that round; the figures are medians " +
+		"over the rounds, and the last column gives the lowest and highest share of a single round.\n\n")
+	w("| what | statements | tps / req/s | p50 ms | p99 ms | ours (default) as a share of it | share, rounds |\n|---|--:|--:|--:|--:|--:|--:|\n")
 	ob := load("ours", "b_nested_page")
-	for _, r := range pgb {
-		share := "—"
-		if ob != nil {
-			share = pct(ob.RPS, r.TPS)
+	for _, script := range []string{"batched", "json"} {
+		tps, byRound := pgbRounds(script)
+		if len(tps) == 0 {
+			continue
 		}
-		w("| pgbench %s | %d | %s | %s | %s | %s |\n", r.Script, r.Statements, f1(r.TPS), f2(r.P50ms), f2(r.P99ms), share)
-		summary = append(summary, fmt.Sprintf("ceiling pgbench %-8s %10s tps; ours b = %s of it", r.Script, f1(r.TPS), share))
+		var stmts int
+		var p50, p99 []float64
+		for _, r := range pgb {
+			if r.Script == script {
+				stmts = r.Statements
+				p50, p99 = append(p50, r.P50ms), append(p99, r.P99ms)
+			}
+		}
+		share, shares := "—", []float64{}
+		if ob != nil {
+			share = pct(ob.RPS, median(tps))
+			for _, o := range rounds("ours", "b_nested_page") {
+				if t, ok := byRound[o.Round]; ok && t > 0 {
+					shares = append(shares, 100*o.RPS/t)
+				}
+			}
+		}
+		w("| pgbench %s | %d | %s | %s | %s | %s | %s |\n", script, stmts, f1(median(tps)), f2(median(p50)), f2(median(p99)), share, rangeOf(shares, "%"))
+		summary = append(summary, fmt.Sprintf("ceiling pgbench %-8s %10s tps; ours b = %s of it (rounds %s)", script, f1(median(tps)), share, rangeOf(shares, "%")))
 	}
 	for _, s := range servers {
 		if r := load(s.key, "b_nested_page"); r != nil {
@@ -213,7 +262,7 @@ func cmdReport(args []string) error {
 			if r.SQLPerReq >= 0 {
 				sql = fmt.Sprintf("%.2f", r.SQLPerReq)
 			}
-			w("| %s, query b | %s | %s | %s | %s | |\n", s.name, sql, f1(r.RPS), f2(r.P50ms), f2(r.P99ms))
+			w("| %s, query b | %s | %s | %s | %s | | |\n", s.name, sql, f1(r.RPS), f2(r.P50ms), f2(r.P99ms))
 		}
 	}
 
@@ -330,6 +379,79 @@ func procStatusKBFile(path, field string) (int64, error) {
 		}
 	}
 	return 0, fmt.Errorf("no %s in %s", field, path)
+}
+
+// combine returns one result for a server's rounds of a query: each rate, latency and cost per
+// request is the median over the rounds; requests, durations and errors are summed, and the CPU
+// seconds are set so that the per-request costs come out as those medians.
+func combine(rs []loadResult) *loadResult {
+	if len(rs) == 0 {
+		return nil
+	}
+	if len(rs) == 1 {
+		return &rs[0]
+	}
+	c := rs[0]
+	c.Requests, c.DurationS, c.Errors, c.Verified = 0, 0, 0, true
+	var rps, p50, p90, p99, maxMs, mean, perCPUs, pgMs, sqlPer, bytesPer []float64
+	for i := range rs {
+		r := &rs[i]
+		c.Requests += r.Requests
+		c.DurationS += r.DurationS
+		c.Errors += r.Errors
+		c.Verified = c.Verified && r.Verified
+		rps = append(rps, r.RPS)
+		if r.Requests == 0 {
+			continue
+		}
+		p50, p90, p99, maxMs, mean = append(p50, r.P50ms), append(p90, r.P90ms), append(p99, r.P99ms), append(maxMs, r.MaxMs), append(mean, r.MeanMs)
+		if r.ServerCPUs > 0 {
+			perCPUs = append(perCPUs, perCPU(r))
+		}
+		pgMs = append(pgMs, msPer(r.PGCPUs, r.Requests))
+		if r.SQLPerReq >= 0 {
+			sqlPer = append(sqlPer, r.SQLPerReq)
+		}
+		bytesPer = append(bytesPer, r.BytesPerReq)
+	}
+	c.RPS, c.P50ms, c.P90ms, c.P99ms, c.MaxMs, c.MeanMs = median(rps), median(p50), median(p90), median(p99), median(maxMs), median(mean)
+	c.ServerCPUs = 0
+	if m := median(perCPUs); m > 0 {
+		c.ServerCPUs = float64(c.Requests) / m
+	}
+	c.PGCPUs = median(pgMs) * float64(c.Requests) / 1000
+	c.SQLPerReq = -1
+	if len(sqlPer) > 0 {
+		c.SQLPerReq = median(sqlPer)
+	}
+	c.BytesPerReq = median(bytesPer)
+	return &c
+}
+
+// median returns the median of vs (the mean of the middle two of an even count), 0 for none.
+func median(vs []float64) float64 {
+	if len(vs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), vs...)
+	sort.Float64s(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// rangeOf writes the lowest and highest of vs ("4.1–4.9×"), or "—" for fewer than two.
+func rangeOf(vs []float64, unit string) string {
+	if len(vs) < 2 {
+		return "—"
+	}
+	lo, hi := slices.Min(vs), slices.Max(vs)
+	if unit == "%" {
+		return fmt.Sprintf("%.0f–%.0f%%", lo, hi)
+	}
+	return fmt.Sprintf("%.2f–%.2f%s", lo, hi, unit)
 }
 
 func perCPU(r *loadResult) float64 {
