@@ -212,11 +212,12 @@ func (g *groupSpec[K]) groupsPerParent(ctx context.Context, idb bun.IDB, base *b
 	if limit == 0 || len(parents) == 0 {
 		return out, nil
 	}
-	q = q.ColumnExpr(parentCol+" AS gp").Where(parentCol+" IN (?)", bun.In(sortedKeys(parents))).GroupExpr(parentCol)
+	keys := keysOf(ctx, idb, sortedKeys(parents))
+	q = q.ColumnExpr(parentCol+" AS gp").Where(parentCol+" = ANY(?::bigint[])", keys.frag).GroupExpr(parentCol)
 	ranked := idb.NewSelect().TableExpr("(?) AS g", q).
 		ColumnExpr("g.*, row_number() OVER (PARTITION BY g.gp ORDER BY " + strings.Join(order, ", ") + ") AS rn")
 	top := idb.NewSelect().TableExpr("(?) AS r", ranked).ColumnExpr("r.*").Where("r.rn <= ?", limit).OrderExpr("r.gp, r.rn")
-	cols, rows, err := queryCells(ctx, idb, g.withLabels(top, "r", args.By))
+	cols, rows, err := queryCells(ctx, idb, g.withLabels(top, "r", args.By), keys.args...)
 	if err != nil {
 		return nil, fmt.Errorf("group per parent: %w", err)
 	}
@@ -289,7 +290,17 @@ func countAndSum(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, col st
 }
 
 // totalPerParent runs one aggregate expression per parent over base.
-func totalPerParent(ctx context.Context, base *bun.SelectQuery, parentCol string, parents []int64, expr string) (map[int64]int64, error) {
+func totalPerParent(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, parentCol string, parents []int64, expr string) (map[int64]int64, error) {
+	out, err := perParent(ctx, idb, base, parentCol, parents, "coalesce("+expr+", 0)::bigint")
+	if err != nil {
+		return nil, fmt.Errorf("total per parent: %w", err)
+	}
+	return out, nil
+}
+
+// perParent runs one aggregate expression per parent over base, in one statement whose text is the
+// same for any parents (they are its argument, keysOf). Parents without rows map to 0.
+func perParent(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, parentCol string, parents []int64, expr string) (map[int64]int64, error) {
 	out := make(map[int64]int64, len(parents))
 	for _, p := range parents {
 		out[p] = 0
@@ -297,17 +308,14 @@ func totalPerParent(ctx context.Context, base *bun.SelectQuery, parentCol string
 	if len(parents) == 0 {
 		return out, nil
 	}
-	var rows []struct {
-		Parent int64 `bun:"parent"`
-		Total  int64 `bun:"total"`
-	}
-	err := base.ColumnExpr(parentCol+" AS parent, coalesce("+expr+", 0) AS total").
-		Where(parentCol+" IN (?)", bun.In(sortedKeys(parents))).GroupExpr(parentCol).Scan(ctx, &rows)
+	keys := keysOf(ctx, idb, sortedKeys(parents))
+	_, rows, err := queryCells(ctx, idb, base.ColumnExpr(parentCol+" AS parent, "+expr+" AS total").
+		Where(parentCol+" = ANY(?::bigint[])", keys.frag).GroupExpr(parentCol), keys.args...)
 	if err != nil {
-		return nil, fmt.Errorf("total per parent: %w", err)
+		return nil, err
 	}
 	for _, r := range rows {
-		out[r.Parent] = r.Total
+		out[r[0].int64()] = r[1].int64()
 	}
 	return out, nil
 }

@@ -114,7 +114,7 @@ func SumIncentivesByParents(ctx context.Context, idb bun.IDB, scope Scope, by Pa
 	if err != nil {
 		return nil, err
 	}
-	return totalPerParent(ctx, base, "i."+string(by), parents, "sum(i.amount)")
+	return totalPerParent(ctx, idb, base, "i."+string(by), parents, "sum(i.amount)")
 }
 
 // convert fills one G per group, all in one allocation.
@@ -260,7 +260,7 @@ func SumEnrollmentsByParents(ctx context.Context, idb bun.IDB, scope Scope, by P
 	if err != nil {
 		return nil, err
 	}
-	return totalPerParent(ctx, base, "e."+string(by), parents, "sum(e.price)")
+	return totalPerParent(ctx, idb, base, "e."+string(by), parents, "sum(e.price)")
 }
 
 // TotalEnrollments returns how many enrollments scope and f select and their total price, in one

@@ -34,7 +34,7 @@ func textOf[T ~string](c cell) *T { return (*T)(unsafe.Pointer(c.text)) }
 // queryCells runs q and returns its column names and its rows. On the direct path the values are
 // decoded from the wire into cells, which share one allocation per 64 rows; repeated key texts
 // (statuses, categories) are allocated once per statement.
-func queryCells(ctx context.Context, idb bun.IDB, q *bun.SelectQuery) ([]string, [][]cell, error) {
+func queryCells(ctx context.Context, idb bun.IDB, q *bun.SelectQuery, args ...any) ([]string, [][]cell, error) {
 	var cols []string
 	var out [][]cell
 	if bdb, h, ok := directDB(ctx, idb); ok {
@@ -42,7 +42,7 @@ func queryCells(ctx context.Context, idb bun.IDB, q *bun.SelectQuery) ([]string,
 		if err != nil {
 			return nil, nil, err
 		}
-		err = runDirect(ctx, bdb, h, string(b), nil, func(r pgx.Rows) error {
+		err = runDirect(ctx, bdb, h, string(b), args, func(r pgx.Rows) error {
 			fds := r.FieldDescriptions()
 			for _, fd := range fds {
 				cols = append(cols, fd.Name)

@@ -157,14 +157,25 @@ func TestKeySetStatementsAreStable(t *testing.T) {
 		if _, err := db.FindPaymentsByIncentives(ctx, bdb, db.Unrestricted, ids); err != nil {
 			t.Fatal(err)
 		}
+		// A nested connection's totalCount, totalAmount and groups.
+		if _, err := db.CountEnrollmentsByParents(ctx, bdb, db.Unrestricted, db.ByParticipant, ids, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.SumIncentivesByParents(ctx, bdb, db.Unrestricted, db.ByParticipant, ids, nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.GroupIncentivesByParents(ctx, bdb, db.Unrestricted, db.ByParticipant, ids, nil, db.GroupArgs{By: []string{"KIND", "STATUS"}}); err != nil {
+			t.Fatal(err)
+		}
 	}
+	const each = 6
 	q := counter.Queries()
-	if len(q) != 15 {
-		t.Fatalf("ran %d statements, want 15: %q", len(q), q)
+	if len(q) != 5*each {
+		t.Fatalf("ran %d statements, want %d: %q", len(q), 5*each, q)
 	}
-	for i := 3; i < len(q); i++ {
-		if q[i] != q[i%3] {
-			t.Errorf("other keys gave another statement:\n%s\n%s", q[i%3], q[i])
+	for i := each; i < len(q); i++ {
+		if q[i] != q[i%each] {
+			t.Errorf("other keys gave another statement:\n%s\n%s", q[i%each], q[i])
 		}
 		if strings.Contains(q[i], "1000001") {
 			t.Errorf("a key is written into the statement's text: %s", q[i])

@@ -409,30 +409,20 @@ func (s *listSpec[T, F]) countPerParent(ctx context.Context, idb bun.IDB, scope 
 		return nil, err
 	}
 	parentCol := string(by)
-	out := make(map[int64]int, len(parents))
-	for _, id := range parents {
-		out[id] = 0
-	}
 	if len(parents) == 0 {
-		return out, nil
+		return map[int64]int{}, nil
 	}
 	q, err := s.base(idb.NewSelect().Model((*T)(nil)), scope, f)
 	if err != nil {
 		return nil, err
 	}
-	var counts []struct {
-		Parent int64 `bun:"parent"`
-		N      int   `bun:"n"`
-	}
-	err = q.ColumnExpr(s.alias+"."+parentCol+" AS parent, count(*) AS n").
-		Where(s.alias+"."+parentCol+" IN (?)", bun.In(sortedKeys(parents))).
-		GroupExpr(s.alias+"."+parentCol).
-		Scan(ctx, &counts)
+	counts, err := perParent(ctx, idb, q, s.alias+"."+parentCol, parents, "count(*)")
 	if err != nil {
 		return nil, fmt.Errorf("count %s per %s: %w", s.name, parentCol, err)
 	}
-	for _, c := range counts {
-		out[c.Parent] = c.N
+	out := make(map[int64]int, len(counts))
+	for p, n := range counts {
+		out[p] = int(n)
 	}
 	return out, nil
 }

@@ -72,6 +72,14 @@ func TestQueryPlans(t *testing.T) {
 			_, err := db.CountEnrollmentsByParents(ctx, bdb, scope, db.ByParticipant, []int64{pid, pid + 1}, nil)
 			return err
 		}},
+		{"total amount of one participant's incentives, nested", func() error {
+			_, err := db.SumIncentivesByParents(ctx, bdb, scope, db.ByParticipant, []int64{pid, pid + 1}, nil)
+			return err
+		}},
+		{"groups of one participant's incentives, nested", func() error {
+			_, err := db.GroupIncentivesByParents(ctx, bdb, scope, db.ByParticipant, []int64{pid, pid + 1}, nil, db.GroupArgs{By: []string{"KIND", "STATUS"}})
+			return err
+		}},
 		{"a course's enrollments in a month", func() error {
 			course := db.IntNodeID(db.TypeCourse, courseID)
 			_, err := db.FindEnrollments(ctx, bdb, scope, &db.EnrollmentFilter{CourseID: &course, PurchasedFrom: day("2021-03-01"), PurchasedTo: day("2021-03-31")}, nil, db.PageArgs{First: &first})
