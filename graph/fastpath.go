@@ -120,6 +120,7 @@ type slotState struct {
 	one    map[any]any        // a to-one relation's child of each parent
 	conns  map[any]connection // a connection's page under each parent
 	counts map[any]int        // a connection's count under each parent
+	sums   map[any]int64      // a connection's totalAmount under each parent
 	rows   []any              // a root connection's groups
 	value  any                // a lookup's object
 	page   connection         // a root connection's page
@@ -292,7 +293,8 @@ func (k *kind) columns(field string) []string {
 }
 
 // relation is a field that leads to other objects. A to-one relation fetches the child of every
-// parent at once; a connection fetches the page (and, when asked, the count) of every parent.
+// parent at once; a connection fetches the page (and, when asked, the count and the total amount)
+// of every parent.
 type relation struct {
 	child *kind     // a to-one relation's kind
 	conn  *connKind // a connection's type
@@ -301,6 +303,7 @@ type relation struct {
 	one    func(x *fx, parents []any, cols []string) (map[any]any, error)
 	pages  func(x *fx, parents []any, args map[string]any, rows bool, cols []string) (map[any]connection, error)
 	counts func(x *fx, parents []any, args map[string]any) (map[any]int, error)
+	sums   func(x *fx, parents []any, args map[string]any) (map[any]int64, error) // nil: no money
 }
 
 // connection is a page of objects of any covered type.
@@ -455,6 +458,29 @@ func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 	return r
 }
 
+// withSums lets a nested connection of rows with money (enrollments, incentives) answer
+// totalAmount, through the loaders' batch: one statement for all parents.
+func withSums[P, F any](r *relation, by db.Parent, id func(*P) int64,
+	sums func(*loader.Loaders) *loader.Loader[loader.PageKey, int64]) *relation {
+	r.sums = func(x *fx, parents []any, a map[string]any) (map[any]int64, error) {
+		f, _ := a["filter"].(*F)
+		keys := make([]loader.PageKey, len(parents))
+		for i, p := range parents {
+			keys[i] = loader.FilterArgs[F]{Filter: f}.Key(by, id(p.(*P)))
+		}
+		got, err := sums(x.loaders()).FetchAll(x.ctx, keys)
+		if err != nil {
+			return nil, errSlow
+		}
+		out := make(map[any]int64, len(parents))
+		for i, p := range parents {
+			out[p] = got[keys[i]]
+		}
+		return out, nil
+	}
+	return r
+}
+
 // lazyChild sets the relation's child kind once the kinds, which refer to each other, exist.
 func lazyChild(r *relation, child **kind) {
 	pendingChildren = append(pendingChildren, func() { r.child = *child })
@@ -560,6 +586,9 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 			if rs.conn, err = x.compileConn(rel.conn, f.Selections, false); err != nil {
 				return nil, err
 			}
+			if rs.conn.amount && rel.sums == nil {
+				return nil, decline("%s.%s.totalAmount", k.name, f.Name)
+			}
 		}
 		s.rels[i] = rs
 		s.nested = true
@@ -567,8 +596,9 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 	return s, nil
 }
 
-// compileConn compiles a selection on a connection. Totals and groups are covered at the root
-// only (nested ones take the full executor, which batches them through loaders).
+// compileConn compiles a selection on a connection. Groups are covered at the root only (nested
+// ones take the full executor, which batches them through loaders); a nested totalAmount needs
+// its relation's sums (compileObj checks).
 func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSel, error) {
 	typeName, node := ck.name, *ck.node
 	fields, err := x.collect(sel, []string{typeName})
@@ -583,9 +613,6 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSe
 		case "totalCount":
 			c.count = true
 		case "totalAmount":
-			if !root {
-				return nil, decline("%s.totalAmount below the root", typeName)
-			}
 			c.amount = true
 		case "groups":
 			if !root || ck.group == nil {
@@ -691,17 +718,30 @@ func (rs *relSel) fetch(x *fx, objs []any) error {
 		}
 		return rs.obj.fetch(x, children)
 	}
-	var err error
+	// The pages (and what is below their rows), the counts and the sums are fetched at once.
 	st := &x.slots[rs.slot]
-	if st.conns, err = rs.rel.pages(x, objs, rs.args, rs.conn.rows, rs.conn.cols); err != nil {
-		return err
-	}
-	if rs.conn.count {
-		if st.counts, err = rs.rel.counts(x, objs, rs.args); err != nil {
+	tasks := []func() error{func() error {
+		var err error
+		if st.conns, err = rs.rel.pages(x, objs, rs.args, rs.conn.rows, rs.conn.cols); err != nil {
 			return err
 		}
+		return rs.conn.fetch(x, objects(st.conns))
+	}}
+	if rs.conn.count {
+		tasks = append(tasks, func() error {
+			var err error
+			st.counts, err = rs.rel.counts(x, objs, rs.args)
+			return err
+		})
 	}
-	return rs.conn.fetch(x, objects(st.conns))
+	if rs.conn.amount {
+		tasks = append(tasks, func() error {
+			var err error
+			st.sums, err = rs.rel.sums(x, objs, rs.args)
+			return err
+		})
+	}
+	return db.Together(x.ctx, len(tasks), func(i int) error { return tasks[i]() })
 }
 
 func (c *connSel) fetch(x *fx, rows []any) error {
@@ -745,7 +785,7 @@ func (s *objSel) write(x *fx, obj any) {
 			rs.obj.write(x, x.slots[rs.slot].one[obj])
 		default:
 			st := &x.slots[rs.slot]
-			rs.conn.write(x, st.conns[obj], st.counts[obj], 0)
+			rs.conn.write(x, st.conns[obj], st.counts[obj], st.sums[obj])
 		}
 	})
 }

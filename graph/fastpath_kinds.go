@@ -78,8 +78,8 @@ func init() {
 			"courses": nested[db.Provider, db.Course, db.CourseFilter, db.CourseOrder](courseConn, db.ByProvider, idProvider,
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Course]] { return l.CoursePages },
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.CourseCounts }),
-			"enrollments": nested[db.Provider, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByProvider, idProvider,
-				enrollmentPages, enrollmentCounts),
+			"enrollments": withSums[db.Provider, db.EnrollmentFilter](nested[db.Provider, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByProvider, idProvider,
+				enrollmentPages, enrollmentCounts), db.ByProvider, idProvider, enrollmentSums),
 		}}
 	courseKind = &kind{name: "Course", implementors: []string{"Course", "Node"},
 		cols: map[string][]string{"rating": {"review_count", "rating_sum"}},
@@ -99,8 +99,8 @@ func init() {
 		rels: map[string]*relation{
 			"provider": toOne(&providerKind, "provider_id", providerByID,
 				func(o *db.Course) (int64, bool) { return o.ProviderID, true }, true),
-			"enrollments": nested[db.Course, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByCourse, idCourse,
-				enrollmentPages, enrollmentCounts),
+			"enrollments": withSums[db.Course, db.EnrollmentFilter](nested[db.Course, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByCourse, idCourse,
+				enrollmentPages, enrollmentCounts), db.ByCourse, idCourse, enrollmentSums),
 		}}
 	enrollmentKind = &kind{name: "Enrollment", implementors: []string{"Enrollment", "Node"},
 		leaves: leaves(map[string]func(*bytes.Buffer, *db.Enrollment){
@@ -173,13 +173,14 @@ func init() {
 				func(o *db.Participant) (string, bool) { return o.ProvinceCode, true }, true),
 			"wave": toOne(&waveKind, "wave_id", func(l *loader.Loaders) *loader.Loader[int64, *db.Wave] { return l.WaveByID },
 				func(o *db.Participant) (int64, bool) { return loader.Some(o.WaveID) }, false),
-			"enrollments": nested[db.Participant, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByParticipant, idParticipant,
-				enrollmentPages, enrollmentCounts),
-			"incentives": nested[db.Participant, db.Incentive, db.IncentiveFilter, db.IncentiveOrder](incentiveConn, db.ByParticipant, idParticipant,
+			"enrollments": withSums[db.Participant, db.EnrollmentFilter](nested[db.Participant, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByParticipant, idParticipant,
+				enrollmentPages, enrollmentCounts), db.ByParticipant, idParticipant, enrollmentSums),
+			"incentives": withSums[db.Participant, db.IncentiveFilter](nested[db.Participant, db.Incentive, db.IncentiveFilter, db.IncentiveOrder](incentiveConn, db.ByParticipant, idParticipant,
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Incentive]] {
 					return l.IncentivePages
 				},
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.IncentiveCounts }),
+				db.ByParticipant, idParticipant, func(l *loader.Loaders) *loader.Loader[loader.PageKey, int64] { return l.IncentiveSums }),
 		}}
 	groupKinds()
 	for _, set := range pendingChildren {
@@ -197,6 +198,9 @@ func enrollmentPages(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[
 }
 func enrollmentCounts(l *loader.Loaders) *loader.Loader[loader.PageKey, int] {
 	return l.EnrollmentCounts
+}
+func enrollmentSums(l *loader.Loaders) *loader.Loader[loader.PageKey, int64] {
+	return l.EnrollmentSums
 }
 
 // --- root fields ---------------------------------------------------------------------------------

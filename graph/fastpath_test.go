@@ -208,12 +208,17 @@ func TestFastPathMatches(t *testing.T) {
 			edges { node { c: enrollments(last: 1) { nodes { id } } } } } }`,
 		`{ enrollments(first: 30, filter: {status: [COMPLETED]}) { nodes { course { id enrollments(first: 2) { totalCount nodes { id } } provider { id } } } } }`,
 		`{ participants(last: 3) { pageInfo { hasPreviousPage hasNextPage startCursor } edges { cursor node { id } } } }`,
+		// Nested totals: counts and amounts per parent, with and without rows and filters.
+		`query($pr: ID!) { provider(id: $pr) { enrollments { totalAmount } } }`,
+		`query($pr: ID!) { provider(id: $pr) { name enrollments(filter: {status: [COMPLETED]}) { totalCount totalAmount } courses(first: 2) { totalCount nodes { title enrollments(first: 1) { totalAmount totalCount nodes { price } } } } } }`,
+		`{ participants(first: 8) { nodes { id enrollments { totalCount totalAmount } paid: incentives(filter: {status: [PAID]}) { totalCount totalAmount }
+			incentives(first: 2, filter: {kind: [TRAINING]}) { totalAmount nodes { amount } } } } }`,
 		`{ participants(first: 0) { pageInfo { hasNextPage startCursor endCursor } nodes { id } } }`,
 	}
 	full := []string{
 		// Nested aggregates, uncovered fields, introspection and errors take gqlgen's executor.
-		`query($pr: ID!) { provider(id: $pr) { enrollments { totalAmount } } }`,
 		`query($pr: ID!) { provider(id: $pr) { courses { groups(by: [MODE]) { key { mode } count } } } }`,
+		`query($p: ID!) { participant(id: $p) { incentives { groups(by: [STATUS]) { key { status } count amount } } } }`,
 		`query($p: ID!) { participant(id: $p) { payoutAccounts { id } } }`,
 		`{ __schema { queryType { name } } }`,
 		`{ participants(first: 2, after: "not-a-cursor") { nodes { id } } }`,
@@ -323,8 +328,19 @@ func TestFastPathStatements(t *testing.T) {
 			}
 		}
 	}
-	if e.fastStats.Fast.Load() != 3 {
-		t.Errorf("the fast path answered %d operations, want 3", e.fastStats.Fast.Load())
+	// A page's nested totals: one statement per aggregate for all parents, sent together.
+	e.a.queries.Reset()
+	batches, batched, _ = db.PipelineStats()
+	if code, body := post(e.fast, e.a.token, `{ participants(first: 20) { nodes { id
+		enrollments { totalCount totalAmount } incentives(filter: {status: [PAID]}) { totalAmount } } } }`, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
+		t.Fatalf("status %d: %.500s", code, body)
+	}
+	if b, s, _ := db.PipelineStats(); e.a.queries.Count() != 4 || b-batches != 1 || s-batched != 3 {
+		t.Errorf("the nested totals ran %d statements in %d batches of %d, want 4 (the page, then 3 in 1 batch):\n%s",
+			e.a.queries.Count(), b-batches, s-batched, strings.Join(e.a.queries.Queries(), "\n"))
+	}
+	if e.fastStats.Fast.Load() != 4 {
+		t.Errorf("the fast path answered %d operations, want 4", e.fastStats.Fast.Load())
 	}
 
 	// A group key's wave number comes with the groups; other wave fields take a second statement.
@@ -355,10 +371,10 @@ func TestFastPathSaysWhy(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := graph.NewHandler(a.db, logger, graph.Options{Verifier: verifier})
 	for q, why := range map[string]string{
-		`{ participants(first: 1) { nodes { payoutAccounts { id } } } }`:    "Participant.payoutAccounts is not covered",
-		`{ waves(first: 1) { nodes { id } } }`:                              "Query.waves is not covered",
-		`{ providers(first: 1) { nodes { enrollments { totalAmount } } } }`: "EnrollmentConnection.totalAmount below the root",
-		`query($n: Int) { participants(first: $n) { nodes { id } } }`:       "", // covered: nothing to say
+		`{ participants(first: 1) { nodes { payoutAccounts { id } } } }`:                 "Participant.payoutAccounts is not covered",
+		`{ waves(first: 1) { nodes { id } } }`:                                           "Query.waves is not covered",
+		`{ providers(first: 1) { nodes { courses { groups(by: [MODE]) { count } } } } }`: "CourseConnection.groups below the root",
+		`query($n: Int) { participants(first: $n) { nodes { id } } }`:                    "", // covered: nothing to say
 	} {
 		logs.Reset()
 		if code, body := post(h, a.token, q, map[string]any{"n": 1}); code != http.StatusOK {
