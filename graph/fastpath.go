@@ -121,6 +121,7 @@ type slotState struct {
 	conns  map[any]connection // a connection's page under each parent
 	counts map[any]int        // a connection's count under each parent
 	sums   map[any]int64      // a connection's totalAmount under each parent
+	groups map[any][]any      // a nested connection's groups under each parent
 	rows   []any              // a root connection's groups
 	value  any                // a lookup's object
 	page   connection         // a root connection's page
@@ -304,6 +305,8 @@ type relation struct {
 	pages  func(x *fx, parents []any, args map[string]any, rows bool, cols []string) (map[any]connection, error)
 	counts func(x *fx, parents []any, args map[string]any) (map[any]int, error)
 	sums   func(x *fx, parents []any, args map[string]any) (map[any]int64, error) // nil: no money
+	// groups fetches a groups field's groups (its arguments ga) under every parent; nil: no groups.
+	groups func(x *fx, parents []any, args, ga map[string]any) (map[any][]any, error)
 }
 
 // connection is a page of objects of any covered type.
@@ -481,6 +484,35 @@ func withSums[P, F any](r *relation, by db.Parent, id func(*P) int64,
 	return r
 }
 
+// withGroups lets a nested connection answer groups through the loaders' batch: one statement for
+// all parents per groups field. groupArgs reads a groups field's arguments.
+func withGroups[P, F, G any](r *relation, by db.Parent, id func(*P) int64, groupArgs func(map[string]any) db.GroupArgs,
+	groups func(*loader.Loaders) *loader.Loader[loader.PageKey, []*G]) *relation {
+	r.groups = func(x *fx, parents []any, a, ga map[string]any) (map[any][]any, error) {
+		f, _ := a["filter"].(*F)
+		args := groupArgs(ga)
+		keys := make([]loader.PageKey, len(parents))
+		for i, p := range parents {
+			keys[i] = loader.GroupKeyArgs[F]{Filter: f, Group: args}.Key(by, id(p.(*P)))
+		}
+		got, err := groups(x.loaders()).FetchAll(x.ctx, keys)
+		if err != nil {
+			return nil, errSlow
+		}
+		out := make(map[any][]any, len(parents))
+		for i, p := range parents {
+			gs := got[keys[i]]
+			rows := make([]any, len(gs))
+			for j, g := range gs {
+				rows[j] = g
+			}
+			out[p] = rows
+		}
+		return out, nil
+	}
+	return r
+}
+
 // lazyChild sets the relation's child kind once the kinds, which refer to each other, exist.
 func lazyChild(r *relation, child **kind) {
 	pendingChildren = append(pendingChildren, func() { r.child = *child })
@@ -589,6 +621,9 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 			if rs.conn.amount && rel.sums == nil {
 				return nil, decline("%s.%s.totalAmount", k.name, f.Name)
 			}
+			if rs.conn.hasGroups() && rel.groups == nil {
+				return nil, decline("%s.groups below the root", rel.conn.name)
+			}
 		}
 		s.rels[i] = rs
 		s.nested = true
@@ -596,9 +631,8 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 	return s, nil
 }
 
-// compileConn compiles a selection on a connection. Groups are covered at the root only (nested
-// ones take the full executor, which batches them through loaders); a nested totalAmount needs
-// its relation's sums (compileObj checks).
+// compileConn compiles a selection on a connection. Below the root, totalAmount and groups need
+// their relation's sums and groups (compileObj checks).
 func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSel, error) {
 	typeName, node := ck.name, *ck.node
 	fields, err := x.collect(sel, []string{typeName})
@@ -615,8 +649,8 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSe
 		case "totalAmount":
 			c.amount = true
 		case "groups":
-			if !root || ck.group == nil {
-				return nil, decline("%s.groups below the root", typeName)
+			if ck.group == nil {
+				return nil, decline("%s.groups is not covered", typeName)
 			}
 			g := &groupSel{slot: x.slot()}
 			if g.args, err = x.args(typeName, f); err != nil {
@@ -664,6 +698,15 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSe
 		}
 	}
 	return c, nil
+}
+
+func (c *connSel) hasGroups() bool {
+	for _, g := range c.groups {
+		if g != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // objects returns every row of the pages, once each.
@@ -741,6 +784,23 @@ func (rs *relSel) fetch(x *fx, objs []any) error {
 			return err
 		})
 	}
+	for _, g := range rs.conn.groups {
+		if g == nil {
+			continue
+		}
+		tasks = append(tasks, func() error {
+			got, err := rs.rel.groups(x, objs, rs.args, g.args)
+			if err != nil {
+				return err
+			}
+			x.slots[g.slot].groups = got
+			var all []any
+			for _, p := range objs {
+				all = append(all, got[p]...)
+			}
+			return g.obj.fetch(x, all)
+		})
+	}
 	return db.Together(x.ctx, len(tasks), func(i int) error { return tasks[i]() })
 }
 
@@ -785,12 +845,13 @@ func (s *objSel) write(x *fx, obj any) {
 			rs.obj.write(x, x.slots[rs.slot].one[obj])
 		default:
 			st := &x.slots[rs.slot]
-			rs.conn.write(x, st.conns[obj], st.counts[obj], st.sums[obj])
+			rs.conn.write(x, obj, st.conns[obj], st.counts[obj], st.sums[obj])
 		}
 	})
 }
 
-func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
+// write writes a connection: a root one (parent nil) or the one under parent.
+func (c *connSel) write(x *fx, parent any, cn connection, total int, amount int64) {
 	x.object(c.keys, c.fields, func(i int, f graphql.CollectedField) {
 		switch f.Name {
 		case "__typename":
@@ -802,6 +863,9 @@ func (c *connSel) write(x *fx, cn connection, total int, amount int64) {
 		case "groups":
 			g := c.groups[i]
 			rows := x.slots[g.slot].rows
+			if parent != nil {
+				rows = x.slots[g.slot].groups[parent]
+			}
 			x.list(len(rows), func(j int) { g.obj.write(x, rows[j]) })
 		case "nodes":
 			rows, s := cn.nodes(), c.nodes[i]

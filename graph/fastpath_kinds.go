@@ -75,11 +75,11 @@ func init() {
 		rels: map[string]*relation{
 			"province": toOne(&provinceKind, "province_code", func(l *loader.Loaders) *loader.Loader[string, *db.Province] { return l.ProvinceByCode },
 				func(o *db.Provider) (string, bool) { return o.ProvinceCode, true }, true),
-			"courses": nested[db.Provider, db.Course, db.CourseFilter, db.CourseOrder](courseConn, db.ByProvider, idProvider,
+			"courses": withGroups[db.Provider, db.CourseFilter](nested[db.Provider, db.Course, db.CourseFilter, db.CourseOrder](courseConn, db.ByProvider, idProvider,
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Course]] { return l.CoursePages },
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.CourseCounts }),
-			"enrollments": withSums[db.Provider, db.EnrollmentFilter](nested[db.Provider, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByProvider, idProvider,
-				enrollmentPages, enrollmentCounts), db.ByProvider, idProvider, enrollmentSums),
+				db.ByProvider, idProvider, courseGroupArgs, func(l *loader.Loaders) *loader.Loader[loader.PageKey, []*db.CourseGroup] { return l.CourseGroups }),
+			"enrollments": nestedEnrollments(db.ByProvider, idProvider),
 		}}
 	courseKind = &kind{name: "Course", implementors: []string{"Course", "Node"},
 		cols: map[string][]string{"rating": {"review_count", "rating_sum"}},
@@ -99,8 +99,7 @@ func init() {
 		rels: map[string]*relation{
 			"provider": toOne(&providerKind, "provider_id", providerByID,
 				func(o *db.Course) (int64, bool) { return o.ProviderID, true }, true),
-			"enrollments": withSums[db.Course, db.EnrollmentFilter](nested[db.Course, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByCourse, idCourse,
-				enrollmentPages, enrollmentCounts), db.ByCourse, idCourse, enrollmentSums),
+			"enrollments": nestedEnrollments(db.ByCourse, idCourse),
 		}}
 	enrollmentKind = &kind{name: "Enrollment", implementors: []string{"Enrollment", "Node"},
 		leaves: leaves(map[string]func(*bytes.Buffer, *db.Enrollment){
@@ -173,14 +172,8 @@ func init() {
 				func(o *db.Participant) (string, bool) { return o.ProvinceCode, true }, true),
 			"wave": toOne(&waveKind, "wave_id", func(l *loader.Loaders) *loader.Loader[int64, *db.Wave] { return l.WaveByID },
 				func(o *db.Participant) (int64, bool) { return loader.Some(o.WaveID) }, false),
-			"enrollments": withSums[db.Participant, db.EnrollmentFilter](nested[db.Participant, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, db.ByParticipant, idParticipant,
-				enrollmentPages, enrollmentCounts), db.ByParticipant, idParticipant, enrollmentSums),
-			"incentives": withSums[db.Participant, db.IncentiveFilter](nested[db.Participant, db.Incentive, db.IncentiveFilter, db.IncentiveOrder](incentiveConn, db.ByParticipant, idParticipant,
-				func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Incentive]] {
-					return l.IncentivePages
-				},
-				func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.IncentiveCounts }),
-				db.ByParticipant, idParticipant, func(l *loader.Loaders) *loader.Loader[loader.PageKey, int64] { return l.IncentiveSums }),
+			"enrollments": nestedEnrollments(db.ByParticipant, idParticipant),
+			"incentives":  nestedIncentives(db.ByParticipant, idParticipant),
 		}}
 	groupKinds()
 	for _, set := range pendingChildren {
@@ -193,14 +186,41 @@ func participantByID(l *loader.Loaders) *loader.Loader[int64, *db.Participant] {
 	return l.ParticipantByID
 }
 func providerByID(l *loader.Loaders) *loader.Loader[int64, *db.Provider] { return l.ProviderByID }
-func enrollmentPages(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Enrollment]] {
-	return l.EnrollmentPages
+
+// nestedEnrollments is the enrollments connection under a parent of type P: pages, counts, sums
+// and groups.
+func nestedEnrollments[P any](by db.Parent, id func(*P) int64) *relation {
+	r := nested[P, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, by, id,
+		func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Enrollment]] {
+			return l.EnrollmentPages
+		},
+		func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.EnrollmentCounts })
+	r = withSums[P, db.EnrollmentFilter](r, by, id, func(l *loader.Loaders) *loader.Loader[loader.PageKey, int64] { return l.EnrollmentSums })
+	return withGroups[P, db.EnrollmentFilter](r, by, id, func(ga map[string]any) db.GroupArgs {
+		by, first, o := groupArgs[model.EnrollmentDimension, model.EnrollmentGroupOrder](ga)
+		return model.GroupArgs(by, first, o)
+	}, func(l *loader.Loaders) *loader.Loader[loader.PageKey, []*db.EnrollmentGroup] {
+		return l.EnrollmentGroups
+	})
 }
-func enrollmentCounts(l *loader.Loaders) *loader.Loader[loader.PageKey, int] {
-	return l.EnrollmentCounts
+
+// nestedIncentives is the incentives connection under a parent of type P.
+func nestedIncentives[P any](by db.Parent, id func(*P) int64) *relation {
+	r := nested[P, db.Incentive, db.IncentiveFilter, db.IncentiveOrder](incentiveConn, by, id,
+		func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Incentive]] {
+			return l.IncentivePages
+		},
+		func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.IncentiveCounts })
+	r = withSums[P, db.IncentiveFilter](r, by, id, func(l *loader.Loaders) *loader.Loader[loader.PageKey, int64] { return l.IncentiveSums })
+	return withGroups[P, db.IncentiveFilter](r, by, id, func(ga map[string]any) db.GroupArgs {
+		by, first, o := groupArgs[model.IncentiveDimension, model.IncentiveGroupOrder](ga)
+		return model.GroupArgs(by, first, o)
+	}, func(l *loader.Loaders) *loader.Loader[loader.PageKey, []*db.IncentiveGroup] { return l.IncentiveGroups })
 }
-func enrollmentSums(l *loader.Loaders) *loader.Loader[loader.PageKey, int64] {
-	return l.EnrollmentSums
+
+func courseGroupArgs(ga map[string]any) db.GroupArgs {
+	by, first, o := groupArgs[model.CourseDimension, model.CourseGroupOrder](ga)
+	return model.GroupArgs(by, first, o)
 }
 
 // --- root fields ---------------------------------------------------------------------------------
@@ -458,7 +478,7 @@ func (r *rootSel) write(x *fx) {
 		str(x.buf, "Query")
 	case r.conn != nil:
 		st := &x.slots[r.slot]
-		r.conn.write(x, st.page, st.total, st.amount)
+		r.conn.write(x, nil, st.page, st.total, st.amount)
 	default:
 		r.obj.write(x, x.slots[r.slot].value)
 	}
