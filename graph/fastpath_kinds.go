@@ -78,7 +78,7 @@ func init() {
 			"courses": withGroups[db.Provider, db.CourseFilter](nested[db.Provider, db.Course, db.CourseFilter, db.CourseOrder](courseConn, db.ByProvider, idProvider,
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Course]] { return l.CoursePages },
 				func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.CourseCounts }),
-				db.ByProvider, idProvider, courseGroupArgs, func(l *loader.Loaders) *loader.Loader[loader.PageKey, []*db.CourseGroup] { return l.CourseGroups }),
+				db.ByProvider, idProvider, groupArgsOf[model.CourseDimension, model.CourseGroupOrder], func(l *loader.Loaders) *loader.Loader[loader.PageKey, []*db.CourseGroup] { return l.CourseGroups }),
 			"enrollments": nestedEnrollments(db.ByProvider, idProvider),
 		}}
 	courseKind = &kind{name: "Course", implementors: []string{"Course", "Node"},
@@ -190,37 +190,45 @@ func providerByID(l *loader.Loaders) *loader.Loader[int64, *db.Provider] { retur
 // nestedEnrollments is the enrollments connection under a parent of type P: pages, counts, sums
 // and groups.
 func nestedEnrollments[P any](by db.Parent, id func(*P) int64) *relation {
-	r := nested[P, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, by, id,
+	return withAggregates[P, db.EnrollmentFilter](nested[P, db.Enrollment, db.EnrollmentFilter, db.EnrollmentOrder](enrollmentConn, by, id,
 		func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Enrollment]] {
 			return l.EnrollmentPages
 		},
-		func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.EnrollmentCounts })
-	r = withSums[P, db.EnrollmentFilter](r, by, id, func(l *loader.Loaders) *loader.Loader[loader.PageKey, int64] { return l.EnrollmentSums })
-	return withGroups[P, db.EnrollmentFilter](r, by, id, func(ga map[string]any) db.GroupArgs {
-		by, first, o := groupArgs[model.EnrollmentDimension, model.EnrollmentGroupOrder](ga)
-		return model.GroupArgs(by, first, o)
-	}, func(l *loader.Loaders) *loader.Loader[loader.PageKey, []*db.EnrollmentGroup] {
-		return l.EnrollmentGroups
-	})
+		func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.EnrollmentCounts }), by, id,
+		func(l *loader.Loaders) *loader.Loader[loader.PageKey, int64] { return l.EnrollmentSums },
+		groupArgsOf[model.EnrollmentDimension, model.EnrollmentGroupOrder],
+		func(l *loader.Loaders) *loader.Loader[loader.PageKey, []*db.EnrollmentGroup] {
+			return l.EnrollmentGroups
+		})
 }
 
 // nestedIncentives is the incentives connection under a parent of type P.
 func nestedIncentives[P any](by db.Parent, id func(*P) int64) *relation {
-	r := nested[P, db.Incentive, db.IncentiveFilter, db.IncentiveOrder](incentiveConn, by, id,
+	return withAggregates[P, db.IncentiveFilter](nested[P, db.Incentive, db.IncentiveFilter, db.IncentiveOrder](incentiveConn, by, id,
 		func(l *loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[db.Incentive]] {
 			return l.IncentivePages
 		},
-		func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.IncentiveCounts })
-	r = withSums[P, db.IncentiveFilter](r, by, id, func(l *loader.Loaders) *loader.Loader[loader.PageKey, int64] { return l.IncentiveSums })
-	return withGroups[P, db.IncentiveFilter](r, by, id, func(ga map[string]any) db.GroupArgs {
-		by, first, o := groupArgs[model.IncentiveDimension, model.IncentiveGroupOrder](ga)
-		return model.GroupArgs(by, first, o)
-	}, func(l *loader.Loaders) *loader.Loader[loader.PageKey, []*db.IncentiveGroup] { return l.IncentiveGroups })
+		func(l *loader.Loaders) *loader.Loader[loader.PageKey, int] { return l.IncentiveCounts }), by, id,
+		func(l *loader.Loaders) *loader.Loader[loader.PageKey, int64] { return l.IncentiveSums },
+		groupArgsOf[model.IncentiveDimension, model.IncentiveGroupOrder],
+		func(l *loader.Loaders) *loader.Loader[loader.PageKey, []*db.IncentiveGroup] { return l.IncentiveGroups })
 }
 
-func courseGroupArgs(ga map[string]any) db.GroupArgs {
-	by, first, o := groupArgs[model.CourseDimension, model.CourseGroupOrder](ga)
-	return model.GroupArgs(by, first, o)
+// withAggregates adds totalAmount and groups to a nested connection of rows with money.
+func withAggregates[P, F, G any](r *relation, by db.Parent, id func(*P) int64,
+	sums func(*loader.Loaders) *loader.Loader[loader.PageKey, int64],
+	groupArgs func(map[string]any) db.GroupArgs, groups func(*loader.Loaders) *loader.Loader[loader.PageKey, []*G]) *relation {
+	return withGroups[P, F](withSums[P, F](r, by, id, sums), by, id, groupArgs, groups)
+}
+
+// groupArgsOf reads a groups field's arguments (dimensions D, ordering O) as the db package takes
+// them.
+func groupArgsOf[D ~string, O any, PO interface {
+	*O
+	model.GroupOrder
+}](ga map[string]any) db.GroupArgs {
+	by, first, o := groupArgs[D, O](ga)
+	return model.GroupArgs(by, first, PO(o))
 }
 
 // --- root fields ---------------------------------------------------------------------------------

@@ -390,10 +390,10 @@ func TestFastPathSaysWhy(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h := graph.NewHandler(a.db, logger, graph.Options{Verifier: verifier})
 	for q, why := range map[string]string{
-		`{ participants(first: 1) { nodes { payoutAccounts { id } } } }`:                 "Participant.payoutAccounts is not covered",
-		`{ waves(first: 1) { nodes { id } } }`:                                           "Query.waves is not covered",
+		`{ participants(first: 1) { nodes { payoutAccounts { id } } } }`:              "Participant.payoutAccounts is not covered",
+		`{ waves(first: 1) { nodes { id } } }`:                                        "Query.waves is not covered",
 		`{ providers(first: 1) { nodes { courses { nodes { listings { id } } } } } }`: "Course.listings is not covered",
-		`query($n: Int) { participants(first: $n) { nodes { id } } }`:                    "", // covered: nothing to say
+		`query($n: Int) { participants(first: $n) { nodes { id } } }`:                 "", // covered: nothing to say
 	} {
 		logs.Reset()
 		if code, body := post(h, a.token, q, map[string]any{"n": 1}); code != http.StatusOK {
