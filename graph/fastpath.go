@@ -442,22 +442,7 @@ func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 		}
 		return out, nil
 	}
-	r.counts = func(x *fx, parents []any, a map[string]any) (map[any]int, error) {
-		f, _ := a["filter"].(*F)
-		keys := make([]loader.PageKey, len(parents))
-		for i, p := range parents {
-			keys[i] = loader.FilterArgs[F]{Filter: f}.Key(by, id(p.(*P)))
-		}
-		got, err := counts(x.loaders()).FetchAll(x.ctx, keys)
-		if err != nil {
-			return nil, errSlow
-		}
-		out := make(map[any]int, len(parents))
-		for i, p := range parents {
-			out[p] = got[keys[i]]
-		}
-		return out, nil
-	}
+	r.counts = perParent[P, F](by, id, counts)
 	return r
 }
 
@@ -465,23 +450,29 @@ func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 // totalAmount, through the loaders' batch: one statement for all parents.
 func withSums[P, F any](r *relation, by db.Parent, id func(*P) int64,
 	sums func(*loader.Loaders) *loader.Loader[loader.PageKey, int64]) *relation {
-	r.sums = func(x *fx, parents []any, a map[string]any) (map[any]int64, error) {
+	r.sums = perParent[P, F](by, id, sums)
+	return r
+}
+
+// perParent fetches, for every parent at once, a total of the rows that a connection's filter
+// selects under it (a count, a sum), through the loader l's batch.
+func perParent[P, F, V any](by db.Parent, id func(*P) int64, l func(*loader.Loaders) *loader.Loader[loader.PageKey, V]) func(x *fx, parents []any, a map[string]any) (map[any]V, error) {
+	return func(x *fx, parents []any, a map[string]any) (map[any]V, error) {
 		f, _ := a["filter"].(*F)
 		keys := make([]loader.PageKey, len(parents))
 		for i, p := range parents {
 			keys[i] = loader.FilterArgs[F]{Filter: f}.Key(by, id(p.(*P)))
 		}
-		got, err := sums(x.loaders()).FetchAll(x.ctx, keys)
+		got, err := l(x.loaders()).FetchAll(x.ctx, keys)
 		if err != nil {
 			return nil, errSlow
 		}
-		out := make(map[any]int64, len(parents))
+		out := make(map[any]V, len(parents))
 		for i, p := range parents {
 			out[p] = got[keys[i]]
 		}
 		return out, nil
 	}
-	return r
 }
 
 // withGroups lets a nested connection answer groups through the loaders' batch: one statement for
