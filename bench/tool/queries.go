@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 )
 
@@ -26,6 +27,7 @@ var mix = []querySpec{
 	{Name: "g_participants_by_wave_status", Label: "g. participants by wave × status", Dashboard: true, canon: canonWaveStatus},
 	{Name: "h_top_courses", Label: "h. top 10 courses by enrollments", Dashboard: true, canon: canonTopCourses},
 	{Name: "i_paid_installments_province", Label: "i. count of PAID installments of province 32", Dashboard: true, canon: canonPaidCount},
+	{Name: "j_nested_aggregates", Label: "j. 50 participants, each with enrollment and incentive totals and groups", canon: canonNestedAggregates},
 	{Name: "k_keyset_first", Label: "k1. participants by id, first page of 50", OursOnly: true},
 	{Name: "k_keyset_deep", Label: "k2. participants by id, page of 50 after a cursor deep in the list", OursOnly: true},
 }
@@ -189,4 +191,38 @@ func canonTopCourses(server string, d map[string]any) (string, string) {
 func canonPaidCount(server string, d map[string]any) (string, string) {
 	v := str(get(d, pick(server, "incentives", "allIncentives"), "totalCount"))
 	return v, v + " installments"
+}
+
+func canonNestedAggregates(server string, d map[string]any) (string, string) {
+	var lines []string
+	nodes, groups := list(d, pick(server, "participants", "allParticipants"), "nodes"), 0
+	for _, n := range nodes {
+		e := get(n, pick(server, "enrollments", "enrollmentsByParticipantId"))
+		i := get(n, pick(server, "incentives", "incentivesByParticipantId"))
+		var gs []string
+		if server == "ours" {
+			lines = append(lines, "P "+str(get(n, "nik"))+" E "+str(get(e, "totalCount"))+" "+str(get(e, "totalAmount"))+" I "+str(get(i, "totalAmount")))
+			for _, g := range list(e, "groups") {
+				gs = append(gs, "  E "+str(get(g, "key", "status"))+" "+str(get(g, "count"))+" "+str(get(g, "amount")))
+			}
+			for _, g := range list(i, "groups") {
+				gs = append(gs, "  I "+str(get(g, "key", "kind"))+" "+str(get(g, "key", "status"))+" "+str(get(g, "count"))+" "+str(get(g, "amount")))
+			}
+		} else {
+			lines = append(lines, "P "+str(get(n, "nik"))+" E "+str(get(e, "totalCount"))+" "+str(get(e, "aggregates", "sum", "price"))+
+				" I "+str(get(i, "aggregates", "sum", "amount")))
+			for _, g := range list(e, "groupedAggregates") {
+				k := list(g, "keys")
+				gs = append(gs, "  E "+str(k[0])+" "+str(get(g, "distinctCount", "rowId"))+" "+str(get(g, "sum", "price")))
+			}
+			for _, g := range list(i, "groupedAggregates") {
+				k := list(g, "keys")
+				gs = append(gs, "  I "+str(k[0])+" "+str(k[1])+" "+str(get(g, "distinctCount", "rowId"))+" "+str(get(g, "sum", "amount")))
+			}
+		}
+		sort.Strings(gs) // PostGraphile returns groups in no defined order
+		lines = append(lines, gs...)
+		groups += len(gs)
+	}
+	return strings.Join(lines, "\n"), fmt.Sprintf("%d participants, %d groups", len(nodes), groups)
 }
