@@ -459,9 +459,10 @@ func withSums[P, F any](r *relation, by db.Parent, id func(*P) int64,
 func perParent[P, F, V any](by db.Parent, id func(*P) int64, l func(*loader.Loaders) *loader.Loader[loader.PageKey, V]) func(x *fx, parents []any, a map[string]any) (map[any]V, error) {
 	return func(x *fx, parents []any, a map[string]any) (map[any]V, error) {
 		f, _ := a["filter"].(*F)
+		args := loader.FilterArgs[F]{Filter: f}.Key(by, 0).Args // the same for every parent
 		keys := make([]loader.PageKey, len(parents))
 		for i, p := range parents {
-			keys[i] = loader.FilterArgs[F]{Filter: f}.Key(by, id(p.(*P)))
+			keys[i] = loader.PageKey{By: by, Parent: id(p.(*P)), Args: args}
 		}
 		got, err := l(x.loaders()).FetchAll(x.ctx, keys)
 		if err != nil {
@@ -481,10 +482,10 @@ func withGroups[P, F, G any](r *relation, by db.Parent, id func(*P) int64, group
 	groups func(*loader.Loaders) *loader.Loader[loader.PageKey, []*G]) *relation {
 	r.groups = func(x *fx, parents []any, a, ga map[string]any) (map[any][]any, error) {
 		f, _ := a["filter"].(*F)
-		args := groupArgs(ga)
+		args := loader.GroupKeyArgs[F]{Filter: f, Group: groupArgs(ga)}.Key(by, 0).Args // the same for every parent
 		keys := make([]loader.PageKey, len(parents))
 		for i, p := range parents {
-			keys[i] = loader.GroupKeyArgs[F]{Filter: f, Group: args}.Key(by, id(p.(*P)))
+			keys[i] = loader.PageKey{By: by, Parent: id(p.(*P)), Args: args}
 		}
 		got, err := groups(x.loaders()).FetchAll(x.ctx, keys)
 		if err != nil {
