@@ -423,11 +423,7 @@ func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 		o, _ := a["orderBy"].(*O)
 		page := pageArgsOf(a)
 		page.SkipRows = !rows
-		args := loader.ConnArgs[F, O]{Filter: f, Order: o, Page: page}.Key(by, 0).Args
-		keys := make([]loader.PageKey, len(parents))
-		for i, p := range parents {
-			keys[i] = loader.PageKey{By: by, Parent: id(p.(*P)), Args: args}
-		}
+		keys := parentKeys(by, id, parents, loader.ConnArgs[F, O]{Filter: f, Order: o, Page: page}.Key(by, 0).Args)
 		got, err := pages(x.loaders()).FetchAll(db.WithColumns(x.ctx, cols), keys)
 		if err != nil {
 			return nil, errSlow
@@ -454,16 +450,22 @@ func withSums[P, F any](r *relation, by db.Parent, id func(*P) int64,
 	return r
 }
 
+// parentKeys returns the loader keys of parents under by, all with the same encoded arguments
+// (encoded once per field, not once per parent).
+func parentKeys[P any](by db.Parent, id func(*P) int64, parents []any, args string) []loader.PageKey {
+	keys := make([]loader.PageKey, len(parents))
+	for i, p := range parents {
+		keys[i] = loader.PageKey{By: by, Parent: id(p.(*P)), Args: args}
+	}
+	return keys
+}
+
 // perParent fetches, for every parent at once, a total of the rows that a connection's filter
 // selects under it (a count, a sum), through the loader l's batch.
 func perParent[P, F, V any](by db.Parent, id func(*P) int64, l func(*loader.Loaders) *loader.Loader[loader.PageKey, V]) func(x *fx, parents []any, a map[string]any) (map[any]V, error) {
 	return func(x *fx, parents []any, a map[string]any) (map[any]V, error) {
 		f, _ := a["filter"].(*F)
-		args := loader.FilterArgs[F]{Filter: f}.Key(by, 0).Args // the same for every parent
-		keys := make([]loader.PageKey, len(parents))
-		for i, p := range parents {
-			keys[i] = loader.PageKey{By: by, Parent: id(p.(*P)), Args: args}
-		}
+		keys := parentKeys(by, id, parents, loader.FilterArgs[F]{Filter: f}.Key(by, 0).Args)
 		got, err := l(x.loaders()).FetchAll(x.ctx, keys)
 		if err != nil {
 			return nil, errSlow
@@ -482,11 +484,7 @@ func withGroups[P, F, G any](r *relation, by db.Parent, id func(*P) int64, group
 	groups func(*loader.Loaders) *loader.Loader[loader.PageKey, []*G]) *relation {
 	r.groups = func(x *fx, parents []any, a, ga map[string]any) (map[any][]any, error) {
 		f, _ := a["filter"].(*F)
-		args := loader.GroupKeyArgs[F]{Filter: f, Group: groupArgs(ga)}.Key(by, 0).Args // the same for every parent
-		keys := make([]loader.PageKey, len(parents))
-		for i, p := range parents {
-			keys[i] = loader.PageKey{By: by, Parent: id(p.(*P)), Args: args}
-		}
+		keys := parentKeys(by, id, parents, loader.GroupKeyArgs[F]{Filter: f, Group: groupArgs(ga)}.Key(by, 0).Args)
 		got, err := groups(x.loaders()).FetchAll(x.ctx, keys)
 		if err != nil {
 			return nil, errSlow
