@@ -542,10 +542,10 @@ type connSel struct {
 	edges        []*edgeSel                 // aligned with fields: "edges"
 	pageInfo     [][]graphql.CollectedField // aligned with fields: "pageInfo"
 	pageInfoKeys [][]string                 // aligned with fields: jsonKeys of pageInfo
-	groups       []*groupSel                // aligned with fields: "groups" (root connections)
+	groups       []*groupSel                // aligned with fields: "groups"
 	rows         bool                       // nodes, edges or pageInfo are selected
 	count        bool                       // totalCount is selected
-	amount       bool                       // totalAmount is selected (root connections)
+	amount       bool                       // totalAmount is selected
 	cols         []string                   // the columns the node selections read
 }
 
@@ -556,12 +556,12 @@ type connKind struct {
 	group **kind
 }
 
-// groupSel is a root connection's groups field: its arguments, its selection and, once fetched,
-// the groups.
+// groupSel is a connection's groups field: its arguments, its selection and, once fetched, the
+// groups.
 type groupSel struct {
 	args map[string]any
 	obj  *objSel
-	slot int // where a request keeps the groups (rows)
+	slot int // where a request keeps the groups (rows at the root, groups per parent below it)
 }
 
 type edgeSel struct {
@@ -605,7 +605,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 			if rs.args, err = x.args(k.name, f); err != nil {
 				return nil, err
 			}
-			if rs.conn, err = x.compileConn(rel.conn, f.Selections, false); err != nil {
+			if rs.conn, err = x.compileConn(rel.conn, f.Selections); err != nil {
 				return nil, err
 			}
 			if rs.conn.amount && rel.sums == nil {
@@ -623,7 +623,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 
 // compileConn compiles a selection on a connection. Below the root, totalAmount and groups need
 // their relation's sums and groups (compileObj checks).
-func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet, root bool) (*connSel, error) {
+func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet) (*connSel, error) {
 	typeName, node := ck.name, *ck.node
 	fields, err := x.collect(sel, []string{typeName})
 	if err != nil {

@@ -399,7 +399,7 @@ func (x *fx) compileRoot(sel ast.SelectionSet) ([]*rootSel, error) {
 			return nil, err
 		}
 		if def.list != nil {
-			if r.conn, err = x.compileConn(def.conn, f.Selections, true); err != nil {
+			if r.conn, err = x.compileConn(def.conn, f.Selections); err != nil {
 				return nil, err
 			}
 		} else if r.obj, err = x.compileObj(*def.node, f.Selections); err != nil {
