@@ -291,16 +291,16 @@ func countAndSum(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, col st
 
 // totalPerParent runs one aggregate expression per parent over base.
 func totalPerParent(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, parentCol string, parents []int64, expr string) (map[int64]int64, error) {
-	out, err := perParent(ctx, idb, base, parentCol, parents, "coalesce("+expr+", 0)::bigint")
+	out, err := aggregatePerParent(ctx, idb, base, parentCol, parents, "coalesce("+expr+", 0)::bigint")
 	if err != nil {
 		return nil, fmt.Errorf("total per parent: %w", err)
 	}
 	return out, nil
 }
 
-// perParent runs one aggregate expression per parent over base, in one statement whose text is the
+// aggregatePerParent runs one aggregate expression per parent over base, in one statement whose text is the
 // same for any parents (they are its argument, keysOf). Parents without rows map to 0.
-func perParent(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, parentCol string, parents []int64, expr string) (map[int64]int64, error) {
+func aggregatePerParent(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, parentCol string, parents []int64, expr string) (map[int64]int64, error) {
 	out := make(map[int64]int64, len(parents))
 	for _, p := range parents {
 		out[p] = 0

@@ -416,7 +416,7 @@ func (s *listSpec[T, F]) countPerParent(ctx context.Context, idb bun.IDB, scope 
 	if err != nil {
 		return nil, err
 	}
-	counts, err := perParent(ctx, idb, q, s.alias+"."+parentCol, parents, "count(*)")
+	counts, err := aggregatePerParent(ctx, idb, q, s.alias+"."+parentCol, parents, "count(*)")
 	if err != nil {
 		return nil, fmt.Errorf("count %s per %s: %w", s.name, parentCol, err)
 	}

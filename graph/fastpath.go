@@ -438,7 +438,7 @@ func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 		}
 		return out, nil
 	}
-	r.counts = perParent[P, F](by, id, counts)
+	r.counts = totalsPerParent[P, F](by, id, counts)
 	return r
 }
 
@@ -446,7 +446,7 @@ func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 // totalAmount, through the loaders' batch: one statement for all parents.
 func withSums[P, F any](r *relation, by db.Parent, id func(*P) int64,
 	sums func(*loader.Loaders) *loader.Loader[loader.PageKey, int64]) *relation {
-	r.sums = perParent[P, F](by, id, sums)
+	r.sums = totalsPerParent[P, F](by, id, sums)
 	return r
 }
 
@@ -460,9 +460,9 @@ func parentKeys[P any](by db.Parent, id func(*P) int64, parents []any, args stri
 	return keys
 }
 
-// perParent fetches, for every parent at once, a total of the rows that a connection's filter
+// totalsPerParent fetches, for every parent at once, a total of the rows that a connection's filter
 // selects under it (a count, a sum), through the loader l's batch.
-func perParent[P, F, V any](by db.Parent, id func(*P) int64, l func(*loader.Loaders) *loader.Loader[loader.PageKey, V]) func(x *fx, parents []any, a map[string]any) (map[any]V, error) {
+func totalsPerParent[P, F, V any](by db.Parent, id func(*P) int64, l func(*loader.Loaders) *loader.Loader[loader.PageKey, V]) func(x *fx, parents []any, a map[string]any) (map[any]V, error) {
 	return func(x *fx, parents []any, a map[string]any) (map[any]V, error) {
 		f, _ := a["filter"].(*F)
 		keys := parentKeys(by, id, parents, loader.FilterArgs[F]{Filter: f}.Key(by, 0).Args)
