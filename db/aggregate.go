@@ -298,8 +298,8 @@ func totalPerParent(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, par
 	return out, nil
 }
 
-// aggregatePerParent runs one aggregate expression per parent over base, in one statement whose text is the
-// same for any parents (they are its argument, keysOf). Parents without rows map to 0.
+// aggregatePerParent runs one aggregate expression per parent over base, in one statement whose
+// text is the same for any parents (they are its argument, keysOf). Parents without rows map to 0.
 func aggregatePerParent(ctx context.Context, idb bun.IDB, base *bun.SelectQuery, parentCol string, parents []int64, expr string) (map[int64]int64, error) {
 	out := make(map[int64]int64, len(parents))
 	for _, p := range parents {
