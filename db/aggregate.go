@@ -78,6 +78,15 @@ type GroupArgs struct {
 	Direction OrderDirection
 }
 
+// Limit is how many groups args ask for: First, or DefaultGroups without it. It is not checked;
+// grouping checks it.
+func (a GroupArgs) Limit() int {
+	if a.First != nil {
+		return *a.First
+	}
+	return DefaultGroups
+}
+
 // Group is one group of an aggregate: its typed key and its measures.
 type Group[K any] struct {
 	Key      *K
@@ -102,12 +111,9 @@ func (g *groupSpec[K]) grouped(base *bun.SelectQuery, args GroupArgs) (*bun.Sele
 	if len(args.By) == 0 {
 		return nil, nil, nil, 0, &Error{Code: EINVALID, Message: "groups needs at least one dimension in by", Field: []string{"by"}}
 	}
-	limit := DefaultGroups
-	if args.First != nil {
-		if *args.First < 0 || *args.First > MaxGroups {
-			return nil, nil, nil, 0, &Error{Code: EINVALID, Message: fmt.Sprintf("groups first must be between 0 and %d, got %d", MaxGroups, *args.First), Field: []string{"first"}}
-		}
-		limit = *args.First
+	limit := args.Limit()
+	if limit < 0 || limit > MaxGroups {
+		return nil, nil, nil, 0, &Error{Code: EINVALID, Message: fmt.Sprintf("groups first must be between 0 and %d, got %d", MaxGroups, limit), Field: []string{"first"}}
 	}
 	seen := map[string]bool{}
 	joins := map[string]bool{}

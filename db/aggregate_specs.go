@@ -26,6 +26,10 @@ type IncentiveGroup struct {
 	Amount int64
 }
 
+// Totals returns the group's count and amount: a connection's groups, when all of them are there,
+// add up to its totalCount and totalAmount.
+func (g *IncentiveGroup) Totals() (int, int64) { return g.Count, g.Amount }
+
 // incentiveDate is an incentive's natural date: when it was paid, or else when it is due.
 const incentiveDate = "coalesce(i.paid_at, i.due_on::timestamptz)"
 
@@ -186,6 +190,9 @@ type EnrollmentGroup struct {
 	CompletedCount int
 	CompletionRate float64
 }
+
+// Totals returns the group's count and amount (see IncentiveGroup.Totals).
+func (g *EnrollmentGroup) Totals() (int, int64) { return g.Count, g.Amount }
 
 var enrollmentGroups = &groupSpec[EnrollmentGroupKey]{
 	dims: map[string]dimension[EnrollmentGroupKey]{
@@ -399,6 +406,9 @@ type CourseGroup struct {
 	AveragePrice  float64
 	AverageRating *float64
 }
+
+// Totals returns the group's count, and no amount: courses have none (see IncentiveGroup.Totals).
+func (g *CourseGroup) Totals() (int, int64) { return g.Count, 0 }
 
 var courseGroups = &groupSpec[CourseGroupKey]{
 	dims: map[string]dimension[CourseGroupKey]{

@@ -306,8 +306,24 @@ type relation struct {
 	counts func(x *fx, parents []any, args map[string]any) (map[any]int, error)
 	sums   func(x *fx, parents []any, args map[string]any) (map[any]int64, error) // nil: no money
 	// groups fetches a groups field's groups (its arguments ga) under every parent; nil: no groups.
-	groups func(x *fx, parents []any, args, ga map[string]any) (map[any][]any, error)
+	// With t, it also adds up the connection's totals from the groups, where it can (groupTotals).
+	groups func(x *fx, parents []any, args, ga map[string]any, t *groupTotals) (map[any][]any, error)
 }
+
+// groupTotals are a nested connection's totalCount and totalAmount under each parent, added up
+// from a groups field of the same connection (same filter, same scope) rather than asked for in
+// statements of their own. That takes every group: the groups are asked for with one more than
+// their first, and when a parent has more groups than first, complete is false and the totals are
+// fetched as usual.
+type groupTotals struct {
+	complete bool
+	counts   map[any]int
+	sums     map[any]int64
+}
+
+// totaled is a group whose count and amount add up to its connection's totals (db.IncentiveGroup
+// and the like).
+type totaled interface{ Totals() (int, int64) }
 
 // connection is a page of objects of any covered type.
 type connection interface {
@@ -482,9 +498,22 @@ func totalsPerParent[P, F, V any](by db.Parent, id func(*P) int64, l func(*loade
 // all parents per groups field. groupArgs reads a groups field's arguments.
 func withGroups[P, F, G any](r *relation, by db.Parent, id func(*P) int64, groupArgs func(map[string]any) db.GroupArgs,
 	groups func(*loader.Loaders) *loader.Loader[loader.PageKey, []*G]) *relation {
-	r.groups = func(x *fx, parents []any, a, ga map[string]any) (map[any][]any, error) {
+	r.groups = func(x *fx, parents []any, a, ga map[string]any, t *groupTotals) (map[any][]any, error) {
 		f, _ := a["filter"].(*F)
-		keys := parentKeys(by, id, parents, loader.GroupKeyArgs[F]{Filter: f, Group: groupArgs(ga)}.Key(by, 0).Args)
+		args := groupArgs(ga)
+		limit := args.Limit()
+		if t != nil {
+			// One group more than first tells whether a parent's groups are all there. Not past
+			// the most groups there can be, nor for first: 0, and an invalid first stays invalid.
+			if _, ok := any((*G)(nil)).(totaled); !ok || limit <= 0 || limit >= db.MaxGroups {
+				t = nil
+			} else {
+				more := limit + 1
+				args.First = &more
+				t.complete, t.counts, t.sums = true, make(map[any]int, len(parents)), make(map[any]int64, len(parents))
+			}
+		}
+		keys := parentKeys(by, id, parents, loader.GroupKeyArgs[F]{Filter: f, Group: args}.Key(by, 0).Args)
 		got, err := groups(x.loaders()).FetchAll(x.ctx, keys)
 		if err != nil {
 			return nil, errSlow
@@ -492,9 +521,20 @@ func withGroups[P, F, G any](r *relation, by db.Parent, id func(*P) int64, group
 		out := make(map[any][]any, len(parents))
 		for i, p := range parents {
 			gs := got[keys[i]]
+			if t != nil && len(gs) > limit {
+				t.complete, gs = false, gs[:limit]
+			}
 			rows := make([]any, len(gs))
+			n, sum := 0, int64(0)
 			for j, g := range gs {
 				rows[j] = g
+				if t != nil {
+					c, a := any(g).(totaled).Totals()
+					n, sum = n+c, sum+a
+				}
+			}
+			if t != nil {
+				t.counts[p], t.sums[p] = n, sum
 			}
 			out[p] = rows
 		}
@@ -690,6 +730,20 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet) (*connSel, error) {
 	return c, nil
 }
 
+// totalsFrom returns the groups field that the connection's totals are added up from, or nil
+// when none are selected or no groups are.
+func (c *connSel) totalsFrom() *groupSel {
+	if !c.count && !c.amount {
+		return nil
+	}
+	for _, g := range c.groups {
+		if g != nil {
+			return g
+		}
+	}
+	return nil
+}
+
 func (c *connSel) hasGroups() bool {
 	for _, g := range c.groups {
 		if g != nil {
@@ -760,30 +814,50 @@ func (rs *relSel) fetch(x *fx, objs []any) error {
 		}
 		return rs.conn.fetch(x, objects(st.conns))
 	}}
+	var totals []func() error
 	if rs.conn.count {
-		tasks = append(tasks, func() error {
+		totals = append(totals, func() error {
 			var err error
 			st.counts, err = rs.rel.counts(x, objs, rs.args)
 			return err
 		})
 	}
 	if rs.conn.amount {
-		tasks = append(tasks, func() error {
+		totals = append(totals, func() error {
 			var err error
 			st.sums, err = rs.rel.sums(x, objs, rs.args)
 			return err
 		})
+	}
+	// With groups beside them, the totals are the sums of the groups (groupTotals), when every
+	// group is there: no statement of their own.
+	from := rs.conn.totalsFrom()
+	if from == nil {
+		tasks = append(tasks, totals...)
 	}
 	for _, g := range rs.conn.groups {
 		if g == nil {
 			continue
 		}
 		tasks = append(tasks, func() error {
-			got, err := rs.rel.groups(x, objs, rs.args, g.args)
+			var t *groupTotals
+			if g == from {
+				t = &groupTotals{}
+			}
+			got, err := rs.rel.groups(x, objs, rs.args, g.args, t)
 			if err != nil {
 				return err
 			}
 			x.slots[g.slot].groups = got
+			switch {
+			case t == nil:
+			case t.complete:
+				st.counts, st.sums = t.counts, t.sums
+			default:
+				if err := db.Together(x.ctx, len(totals), func(i int) error { return totals[i]() }); err != nil {
+					return err
+				}
+			}
 			var all []any
 			for _, p := range objs {
 				all = append(all, got[p]...)

@@ -223,6 +223,15 @@ func TestFastPathMatches(t *testing.T) {
 		`{ participants(first: 8) { nodes { id enrollments { totalCount totalAmount } paid: incentives(filter: {status: [PAID]}) { totalCount totalAmount }
 			incentives(first: 2, filter: {kind: [TRAINING]}) { totalAmount nodes { amount } } } } }`,
 		`{ participants(first: 0) { pageInfo { hasNextPage startCursor endCursor } nodes { id } } }`,
+		// Totals beside groups, added up from them when every group is there, fetched when first
+		// cuts them, first: 0, the most groups there can be, and two groups fields.
+		`{ participants(first: 8) { nodes { id enrollments { totalCount totalAmount groups(by: [STATUS]) { key { status } count amount } }
+			incentives(filter: {status: [PAID, FAILED]}) { totalCount totalAmount groups(by: [KIND, STATUS], first: 2, orderBy: {field: AMOUNT, direction: DESC}) { key { kind status } count amount } } } } }`,
+		`{ providers(first: 3) { nodes { name enrollments(filter: {status: [COMPLETED, IN_PROGRESS]}) { totalCount totalAmount
+			a: groups(by: [PROVINCE], first: 0) { count } b: groups(by: [STATUS], first: 3) { key { status } count amount } c: groups(by: [MONTH], first: 1) { count } }
+			courses { totalCount groups(by: [MODE]) { key { mode } count } } } } }`,
+		`query($p: ID!) { participant(id: $p) { incentives { totalAmount groups(by: [STATUS], first: 1) { key { status } amount } }
+			enrollments { totalCount groups(by: [STATUS], first: 1000) { key { status } count } } } }`,
 	}
 	full := []string{
 		// Nested aggregates, uncovered fields, introspection and errors take gqlgen's executor.
@@ -358,8 +367,31 @@ func TestFastPathStatements(t *testing.T) {
 		t.Errorf("the nested groups ran %d statements in %d batches of %d, want 3 (the page, then 2 in 1 batch):\n%s",
 			e.a.queries.Count(), b-batches, s-batched, strings.Join(e.a.queries.Queries(), "\n"))
 	}
-	if e.fastStats.Fast.Load() != 5 {
-		t.Errorf("the fast path answered %d operations, want 5", e.fastStats.Fast.Load())
+	// Totals beside groups are the groups added up: the page and one statement per groups field.
+	e.a.queries.Reset()
+	batches, batched, _ = db.PipelineStats()
+	if code, body := post(e.fast, e.a.token, `{ participants(first: 10) { nodes { id
+		enrollments { totalCount totalAmount groups(by: [STATUS]) { key { status } count amount } }
+		incentives { totalAmount groups(by: [KIND, STATUS], first: 10) { key { kind status } count amount } } } } }`, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
+		t.Fatalf("status %d: %.500s", code, body)
+	}
+	if b, s, _ := db.PipelineStats(); e.a.queries.Count() != 3 || b-batches != 1 || s-batched != 2 {
+		t.Errorf("the totals beside groups ran %d statements in %d batches of %d, want 3 (the page, then 2 in 1 batch):\n%s",
+			e.a.queries.Count(), b-batches, s-batched, strings.Join(e.a.queries.Queries(), "\n"))
+	}
+	// When a parent has more groups than first, the totals cannot be added up: they take their
+	// statements after the groups.
+	e.a.queries.Reset()
+	if code, body := post(e.fast, e.a.token, `{ providers(first: 3) { nodes { id
+		enrollments { totalCount totalAmount groups(by: [STATUS], first: 1) { key { status } count } } } } }`, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
+		t.Fatalf("status %d: %.500s", code, body)
+	}
+	if got := e.a.queries.Count(); got != 4 {
+		t.Errorf("the totals beside cut groups ran %d statements, want 4 (the page, the groups, the count and the sum):\n%s",
+			got, strings.Join(e.a.queries.Queries(), "\n"))
+	}
+	if e.fastStats.Fast.Load() != 7 {
+		t.Errorf("the fast path answered %d operations, want 7", e.fastStats.Fast.Load())
 	}
 
 	// A group key's wave number comes with the groups; other wave fields take a second statement.
