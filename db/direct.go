@@ -318,12 +318,18 @@ type field struct {
 	fieldPlan
 	p     unsafe.Pointer
 	texts map[string]string
-	full  bool // texts reached maxTexts: the column's values do not repeat enough to share
+	hits  int  // values found in texts
+	full  bool // the column's values do not repeat enough to share (maxTexts, triedTexts)
 }
 
 // maxTexts is how many distinct values of a text column a result set shares. Statuses, kinds and
-// categories have fewer; names and numbers fill it once and are then read one string each.
-const maxTexts = 32
+// categories have fewer. triedTexts is how many distinct values a column may show before it must
+// have repeated one of them as often: names and numbers never do, and are then read one string
+// each, without filling a map first.
+const (
+	maxTexts   = 32
+	triedTexts = 6
+)
 
 func (f *field) point(row unsafe.Pointer) { f.p = unsafe.Add(row, f.offset) }
 
@@ -370,13 +376,14 @@ func (f *textField) text(b []byte) string {
 		return string(b)
 	}
 	if s, ok := f.texts[string(b)]; ok {
+		f.hits++
 		return s
 	}
 	s := string(b)
 	if f.texts == nil {
 		f.texts = make(map[string]string, 8)
 	}
-	if len(f.texts) < maxTexts {
+	if n := len(f.texts); n < maxTexts && (n < triedTexts || f.hits >= n) {
 		f.texts[s] = s
 	} else {
 		f.texts, f.full = nil, true

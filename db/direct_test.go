@@ -185,21 +185,31 @@ func TestKeySetStatementsAreStable(t *testing.T) {
 
 // TestDirectScanAllocations checks that scanning allocates rows in slabs, and only what strings
 // and pointers need: nothing per integer or time column, so rows of numbers and times cost far
-// less than one allocation each.
+// less than one allocation each, and one string per value of a text column whose values repeat.
 func TestDirectScanAllocations(t *testing.T) {
 	bdb := seededDB(t)
 	ctx := context.Background()
-	allocs := func(n int) float64 {
+	allocs := func(n int, cols ...string) float64 {
 		return testing.AllocsPerRun(5, func() {
 			var rows []*db.Participant
-			q := bdb.NewSelect().Model(&rows).Column("id", "balance", "registered_at", "birth_date").OrderExpr("p.id").Limit(int64(n))
+			q := bdb.NewSelect().Model(&rows).Column(cols...).OrderExpr("p.id").Limit(int64(n))
 			if err := db.ScanModels(ctx, bdb, q, &rows); err != nil || len(rows) != n {
 				t.Fatalf("scanned %d rows, want %d: %v", len(rows), n, err)
 			}
 		})
 	}
-	small, large := allocs(1000), allocs(3000)
+	small, large := allocs(1000, "id", "balance", "registered_at", "birth_date"), allocs(3000, "id", "balance", "registered_at", "birth_date")
 	if perRow := (large - small) / 2000; perRow > 0.5 {
 		t.Errorf("scanning allocates %.2f times per row of integers and times, want under 0.5 (rows come in slabs)", perRow)
+	}
+	// A text column whose values repeat (a status, a gender) shares one string per value; one whose
+	// values do not (a NIK) takes one string per row, and nothing more.
+	small, large = allocs(1000, "id", "status", "gender"), allocs(3000, "id", "status", "gender")
+	if perRow := (large - small) / 2000; perRow > 0.5 {
+		t.Errorf("scanning allocates %.2f times per row of repeating statuses and genders, want under 0.5 (one string per value)", perRow)
+	}
+	small, large = allocs(1000, "id", "nik"), allocs(3000, "id", "nik")
+	if perRow := (large - small) / 2000; perRow > 1.5 {
+		t.Errorf("scanning allocates %.2f times per row of distinct NIKs, want under 1.5 (one string per row)", perRow)
 	}
 }
