@@ -104,7 +104,8 @@ func nestedConnection[P, T, F, O any](ctx context.Context,
 	}
 	parent := id(obj)
 	return model.NewConnection(p, func(ctx context.Context) (int, error) {
-		return counts.Load(ctx, loader.FilterArgs[F]{Filter: f}.Key(by, parent))
+		args := loader.PerPosition(ctx, "count", func() string { return loader.FilterArgs[F]{Filter: f}.Key(by, 0).Args })
+		return counts.Load(ctx, loader.PageKey{By: by, Parent: parent, Args: args})
 	}), nil
 }
 
@@ -144,7 +145,9 @@ func actorFor(ctx context.Context) db.Actor {
 func aggregate[V any](ctx context.Context, parent *model.ParentRef, l *loader.Loader[loader.PageKey, V],
 	key func(by db.Parent, id int64) loader.PageKey, root func(context.Context, bun.IDB, db.Scope) (V, error), idb bun.IDB) (V, error) {
 	if parent != nil {
-		return l.Load(ctx, key(parent.By, parent.ID))
+		// The arguments are the same under every parent at this position: encoded once.
+		args := loader.PerPosition(ctx, "aggregate", func() string { return key(parent.By, 0).Args })
+		return l.Load(ctx, loader.PageKey{By: parent.By, Parent: parent.ID, Args: args})
 	}
 	return root(ctx, idb, scopeFor(ctx))
 }
