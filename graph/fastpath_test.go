@@ -345,51 +345,39 @@ func TestFastPathStatements(t *testing.T) {
 			}
 		}
 	}
+	// run posts q to the fast path and requires want statements, batched of them sent in one batch
+	// (0: none batched).
+	run := func(what, q string, want int, batched int64) {
+		t.Helper()
+		e.a.queries.Reset()
+		b0, s0, _ := db.PipelineStats()
+		if code, body := post(e.fast, e.a.token, q, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
+			t.Fatalf("%s: status %d: %.500s", what, code, body)
+		}
+		b, s, _ := db.PipelineStats()
+		wantBatches := int64(0)
+		if batched > 0 {
+			wantBatches = 1
+		}
+		if e.a.queries.Count() != want || b-b0 != wantBatches || s-s0 != batched {
+			t.Errorf("%s ran %d statements, %d of them in %d batches; want %d, %d of them in %d:\n%s",
+				what, e.a.queries.Count(), s-s0, b-b0, want, batched, wantBatches, strings.Join(e.a.queries.Queries(), "\n"))
+		}
+	}
 	// A page's nested totals: one statement per aggregate for all parents, sent together.
-	e.a.queries.Reset()
-	batches, batched, _ = db.PipelineStats()
-	if code, body := post(e.fast, e.a.token, `{ participants(first: 20) { nodes { id
-		enrollments { totalCount totalAmount } incentives(filter: {status: [PAID]}) { totalAmount } } } }`, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
-		t.Fatalf("status %d: %.500s", code, body)
-	}
-	if b, s, _ := db.PipelineStats(); e.a.queries.Count() != 4 || b-batches != 1 || s-batched != 3 {
-		t.Errorf("the nested totals ran %d statements in %d batches of %d, want 4 (the page, then 3 in 1 batch):\n%s",
-			e.a.queries.Count(), b-batches, s-batched, strings.Join(e.a.queries.Queries(), "\n"))
-	}
+	run("the nested totals", `{ participants(first: 20) { nodes { id
+		enrollments { totalCount totalAmount } incentives(filter: {status: [PAID]}) { totalAmount } } } }`, 4, 3)
 	// Nested groups too: one statement per groups field for all parents.
-	e.a.queries.Reset()
-	batches, batched, _ = db.PipelineStats()
-	if code, body := post(e.fast, e.a.token, `{ participants(first: 10) { nodes { id
-		incentives { groups(by: [KIND, STATUS], first: 10) { key { kind status } count amount } } enrollments { totalCount } } } }`, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
-		t.Fatalf("status %d: %.500s", code, body)
-	}
-	if b, s, _ := db.PipelineStats(); e.a.queries.Count() != 3 || b-batches != 1 || s-batched != 2 {
-		t.Errorf("the nested groups ran %d statements in %d batches of %d, want 3 (the page, then 2 in 1 batch):\n%s",
-			e.a.queries.Count(), b-batches, s-batched, strings.Join(e.a.queries.Queries(), "\n"))
-	}
+	run("the nested groups", `{ participants(first: 10) { nodes { id
+		incentives { groups(by: [KIND, STATUS], first: 10) { key { kind status } count amount } } enrollments { totalCount } } } }`, 3, 2)
 	// Totals beside groups are the groups added up: the page and one statement per groups field.
-	e.a.queries.Reset()
-	batches, batched, _ = db.PipelineStats()
-	if code, body := post(e.fast, e.a.token, `{ participants(first: 10) { nodes { id
+	run("the totals beside groups", `{ participants(first: 10) { nodes { id
 		enrollments { totalCount totalAmount groups(by: [STATUS]) { key { status } count amount } }
-		incentives { totalAmount groups(by: [KIND, STATUS], first: 10) { key { kind status } count amount } } } } }`, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
-		t.Fatalf("status %d: %.500s", code, body)
-	}
-	if b, s, _ := db.PipelineStats(); e.a.queries.Count() != 3 || b-batches != 1 || s-batched != 2 {
-		t.Errorf("the totals beside groups ran %d statements in %d batches of %d, want 3 (the page, then 2 in 1 batch):\n%s",
-			e.a.queries.Count(), b-batches, s-batched, strings.Join(e.a.queries.Queries(), "\n"))
-	}
+		incentives { totalAmount groups(by: [KIND, STATUS], first: 10) { key { kind status } count amount } } } } }`, 3, 2)
 	// When a parent has more groups than first, the totals cannot be added up: they take their
-	// statements after the groups.
-	e.a.queries.Reset()
-	if code, body := post(e.fast, e.a.token, `{ providers(first: 3) { nodes { id
-		enrollments { totalCount totalAmount groups(by: [STATUS], first: 1) { key { status } count } } } } }`, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
-		t.Fatalf("status %d: %.500s", code, body)
-	}
-	if got := e.a.queries.Count(); got != 4 {
-		t.Errorf("the totals beside cut groups ran %d statements, want 4 (the page, the groups, the count and the sum):\n%s",
-			got, strings.Join(e.a.queries.Queries(), "\n"))
-	}
+	// statements after the groups (the page, the groups, then the count and the sum together).
+	run("the totals beside cut groups", `{ providers(first: 3) { nodes { id
+		enrollments { totalCount totalAmount groups(by: [STATUS], first: 1) { key { status } count } } } } }`, 4, 2)
 	if e.fastStats.Fast.Load() != 7 {
 		t.Errorf("the fast path answered %d operations, want 7", e.fastStats.Fast.Load())
 	}
