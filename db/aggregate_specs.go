@@ -321,6 +321,10 @@ type ParticipantGroup struct {
 	Count int
 }
 
+// Totals returns the group's count, and no amount: participants have none (see
+// IncentiveGroup.Totals).
+func (g *ParticipantGroup) Totals() (int, int64) { return g.Count, 0 }
+
 // ageBandExpr buckets a participant's age today.
 const ageBandExpr = `CASE WHEN date_part('year', age(p.birth_date)) < 25 THEN 'AGE_18_24'
 	WHEN date_part('year', age(p.birth_date)) < 35 THEN 'AGE_25_34'

@@ -325,6 +325,31 @@ type groupTotals struct {
 // and the like).
 type totaled interface{ Totals() (int, int64) }
 
+// probeFirst returns how many groups to ask for so that the totals can be added up from them, one
+// more than limit (a groups field's first), or false where that cannot be: first: 0, the most
+// groups there can be, or an invalid first, which must stay invalid.
+func probeFirst(limit int) (int, bool) {
+	if limit <= 0 || limit >= db.MaxGroups {
+		return 0, false
+	}
+	return limit + 1, true
+}
+
+// addUp returns the count and the amount that groups add up to, or false when one of them does
+// not say (is not totaled).
+func addUp(groups []any) (int, int64, bool) {
+	n, sum := 0, int64(0)
+	for _, g := range groups {
+		t, ok := g.(totaled)
+		if !ok {
+			return 0, 0, false
+		}
+		c, a := t.Totals()
+		n, sum = n+c, sum+a
+	}
+	return n, sum, true
+}
+
 // connection is a page of objects of any covered type.
 type connection interface {
 	nodes() []any
@@ -503,14 +528,11 @@ func withGroups[P, F, G any](r *relation, by db.Parent, id func(*P) int64, group
 		args := groupArgs(ga)
 		limit := args.Limit()
 		if t != nil {
-			// One group more than first tells whether a parent's groups are all there. Not past
-			// the most groups there can be, nor for first: 0, and an invalid first stays invalid.
-			if _, ok := any((*G)(nil)).(totaled); !ok || limit <= 0 || limit >= db.MaxGroups {
-				t = nil
-			} else {
-				more := limit + 1
+			if more, ok := probeFirst(limit); ok {
 				args.First = &more
 				t.complete, t.counts, t.sums = true, make(map[any]int, len(parents)), make(map[any]int64, len(parents))
+			} else {
+				t = nil
 			}
 		}
 		keys := parentKeys(by, id, parents, loader.GroupKeyArgs[F]{Filter: f, Group: args}.Key(by, 0).Args)
@@ -525,16 +547,14 @@ func withGroups[P, F, G any](r *relation, by db.Parent, id func(*P) int64, group
 				t.complete, gs = false, gs[:limit]
 			}
 			rows := make([]any, len(gs))
-			n, sum := 0, int64(0)
 			for j, g := range gs {
 				rows[j] = g
-				if t != nil {
-					c, a := any(g).(totaled).Totals()
-					n, sum = n+c, sum+a
-				}
 			}
 			if t != nil {
-				t.counts[p], t.sums[p] = n, sum
+				var ok bool
+				if t.counts[p], t.sums[p], ok = addUp(rows); !ok {
+					t.complete = false
+				}
 			}
 			out[p] = rows
 		}

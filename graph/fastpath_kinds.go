@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"maps"
 	"strconv"
 	"time"
 
@@ -249,6 +250,12 @@ type rootConn struct {
 	groups func(ctx context.Context, args map[string]any) ([]any, error) // nil without groups
 }
 
+// groupFirst returns the number of groups a groups field's arguments ask for.
+func groupFirst(a map[string]any) int {
+	first, _ := a["first"].(*int)
+	return db.GroupArgs{First: first}.Limit()
+}
+
 // groupArgs reads the arguments of a groups field that the generated parsers returned.
 func groupArgs[D any, O any](a map[string]any) ([]D, *int, *O) {
 	by, _ := a["by"].([]D)
@@ -431,24 +438,28 @@ func (r *rootSel) fetch(x *fx) error {
 		if nodes := c.page.nodes(); len(nodes) > 0 {
 			tasks = append(tasks, func() error { return r.conn.fetch(x, nodes) })
 		}
-		if r.conn.count || r.conn.amount {
-			tasks = append(tasks, func() error {
-				var err error
-				if r.conn.count {
-					if st.total, err = c.count(x.ctx); err != nil {
-						return errSlow
-					}
+		totals := func() error {
+			var err error
+			if r.conn.count {
+				if st.total, err = c.count(x.ctx); err != nil {
+					return errSlow
 				}
-				if r.conn.amount {
-					if c.amount == nil {
-						return errSlow
-					}
-					if st.amount, err = c.amount(x.ctx); err != nil {
-						return errSlow
-					}
+			}
+			if r.conn.amount {
+				if c.amount == nil {
+					return errSlow
 				}
-				return nil
-			})
+				if st.amount, err = c.amount(x.ctx); err != nil {
+					return errSlow
+				}
+			}
+			return nil
+		}
+		// With groups beside them, the totals are the groups added up when every group is there,
+		// as under a parent (groupTotals).
+		from := r.conn.totalsFrom()
+		if from == nil && (r.conn.count || r.conn.amount) {
+			tasks = append(tasks, totals)
 		}
 		for _, g := range r.conn.groups {
 			if g == nil {
@@ -458,9 +469,37 @@ func (r *rootSel) fetch(x *fx) error {
 				return errSlow
 			}
 			tasks = append(tasks, func() error {
-				rows, err := c.groups(x.ctx, g.args)
+				args, limit, probed := g.args, 0, false
+				if g == from {
+					limit = groupFirst(g.args)
+					var more int
+					if more, probed = probeFirst(limit); probed {
+						args = maps.Clone(g.args)
+						args["first"] = &more
+					}
+				}
+				rows, err := c.groups(x.ctx, args)
 				if err != nil {
 					return errSlow
+				}
+				if g == from {
+					added := false
+					switch {
+					case !probed:
+					case len(rows) > limit: // not every group is there
+						rows = rows[:limit]
+					default:
+						var n int
+						var sum int64
+						if n, sum, added = addUp(rows); added {
+							st.total, st.amount = n, sum
+						}
+					}
+					if !added {
+						if err := totals(); err != nil {
+							return err
+						}
+					}
 				}
 				x.slots[g.slot].rows = rows
 				return g.obj.fetch(x, rows)
