@@ -250,17 +250,19 @@ func explainDBError(err error) error {
 
 // Defaults of the garbage collector while serving, unless GOGC or GOMEMLIMIT say otherwise.
 const (
-	serveGCPercent  = 400
+	serveGCPercent  = 300
 	serveMemoryGoal = 256 << 20
 )
 
 // tuneGC sets the collector's defaults for serving. The server's live heap is a few megabytes, so
 // at Go's default (GOGC=100) it collects every few dozen requests, and its idle mark workers take
-// CPU that PostgreSQL, on the same cores, could use. A target of 400% collects a quarter as often:
-// under the benchmark's load the server's CPU per nested page or nested dashboard fell by about a
-// tenth against 200%, and its peak resident memory rose from about 58 to 75 MB. The soft memory
-// limit makes the collector work harder before the heap passes 256 MiB. GOGC and GOMEMLIMIT, when
-// set, win (the runtime reads them).
+// CPU that PostgreSQL, on the same cores, could use. A target of 300% collects a third as often.
+// Against 200%, 400% took about a tenth less of the server's CPU per nested page or nested
+// dashboard under the benchmark's load, but raised its peak resident memory over the whole
+// benchmark from 69 to 94 MB, close to the quarter of PostGraphile's that the project allows
+// itself; 300% sits between (65 against 76 MB in a short run of every query of the mix). The soft
+// memory limit makes the collector work harder before the heap passes 256 MiB. GOGC and
+// GOMEMLIMIT, when set, win (the runtime reads them).
 func tuneGC(cfg config) {
 	if cfg.GCPercent > 0 {
 		debug.SetGCPercent(cfg.GCPercent)

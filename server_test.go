@@ -246,8 +246,8 @@ func TestConfig(t *testing.T) {
 		t.Errorf("loadConfig(empty) = %+v, %v; want port 8080, introspection on, 5000 demo participants", cfg, err)
 	}
 	// The collector's serving defaults apply unless GOGC or GOMEMLIMIT is set, which the runtime reads.
-	if cfg.GCPercent != 400 || cfg.MemoryLimit != 256<<20 {
-		t.Errorf("loadConfig(empty): GC target %d, memory limit %d; want 400 and 256 MiB", cfg.GCPercent, cfg.MemoryLimit)
+	if cfg.GCPercent != 300 || cfg.MemoryLimit != 256<<20 {
+		t.Errorf("loadConfig(empty): GC target %d, memory limit %d; want 300 and 256 MiB", cfg.GCPercent, cfg.MemoryLimit)
 	}
 	cfg, err = loadConfig(func(k string) string { return map[string]string{"GOGC": "100", "GOMEMLIMIT": "1GiB"}[k] })
 	if err != nil || cfg.GCPercent != 0 || cfg.MemoryLimit != 0 {
