@@ -751,13 +751,17 @@ func (x *fx) compileConn(ck *connKind, sel ast.SelectionSet) (*connSel, error) {
 }
 
 // totalsFrom returns the groups field that the connection's totals are added up from, or nil
-// when none are selected or no groups are.
+// when none are selected, or no groups field can give them (probeFirst): then the totals are
+// fetched at once with the groups.
 func (c *connSel) totalsFrom() *groupSel {
 	if !c.count && !c.amount {
 		return nil
 	}
 	for _, g := range c.groups {
-		if g != nil {
+		if g == nil {
+			continue
+		}
+		if _, ok := probeFirst(groupFirst(g.args)); ok {
 			return g
 		}
 	}
