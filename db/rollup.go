@@ -42,6 +42,7 @@ var (
 		{"enrollment_rollup", []string{"course_id", "provider_id", "platform_id", "status"}},
 	}
 	participantRollups = []rollup{
+		{"participant_wave_rollup", []string{"wave_id", "status"}}, // and shard, which no query reads
 		{"participant_rollup", []string{"wave_id", "status", "province_code", "gender"}},
 		{"participant_profile_rollup", []string{"education", "employment_status", "gender", "status", "registered_month"}},
 	}
