@@ -74,15 +74,13 @@ var waveNumber = &label{table: "waves", col: "number"}
 // GroupIncentives groups the incentives that scope and f select. It fails with EINVALID on bad
 // arguments.
 func GroupIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *IncentiveFilter, args GroupArgs) ([]*IncentiveGroup, error) {
-	base, err := incentives.base(idb.NewSelect().Model((*Incentive)(nil)), scope, f)
+	base, rolled, err := aggregateSource(ctx, idb, incentives, scope, f, args.By, incentiveRollup)
 	if err != nil {
 		return nil, err
 	}
 	spec := incentiveGroups
-	if r, ok, err := incentiveRollup(ctx, idb, scope, f, args.By); err != nil {
-		return nil, err
-	} else if ok {
-		base, spec = r, incentiveGroups.onRollup()
+	if rolled {
+		spec = incentiveGroups.onRollup()
 	}
 	gs, err := spec.groups(ctx, idb, base, args)
 	if err != nil {
@@ -142,30 +140,21 @@ func convertPerParent[K, G any](m map[int64][]*Group[K], to func(*Group[K], *G))
 // TotalIncentives returns how many incentives scope and f select and their total amount, in one
 // statement.
 func TotalIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *IncentiveFilter) (int, int64, error) {
-	base, err := incentives.base(idb.NewSelect().Model((*Incentive)(nil)), scope, f)
+	base, rolled, err := aggregateSource(ctx, idb, incentives, scope, f, nil, incentiveRollup)
 	if err != nil {
 		return 0, 0, err
 	}
-	if r, ok, err := incentiveRollup(ctx, idb, scope, f, nil); err != nil || ok {
-		if err != nil {
-			return 0, 0, err
-		}
-		return rollupTotals(ctx, idb, r, "i")
+	if rolled {
+		return rollupTotals(ctx, idb, base, "i")
 	}
 	return countAndSum(ctx, idb, base, "i.amount")
 }
 
 // SumIncentives returns the total amount of the incentives that scope and f select.
 func SumIncentives(ctx context.Context, idb bun.IDB, scope Scope, f *IncentiveFilter) (int64, error) {
-	base, err := incentives.base(idb.NewSelect().Model((*Incentive)(nil)), scope, f)
+	base, _, err := aggregateSource(ctx, idb, incentives, scope, f, nil, incentiveRollup)
 	if err != nil {
 		return 0, err
-	}
-	if r, ok, err := incentiveRollup(ctx, idb, scope, f, nil); err != nil || ok {
-		if err != nil {
-			return 0, err
-		}
-		return total(ctx, idb, r, "sum(i.amount)")
 	}
 	return total(ctx, idb, base, "sum(i.amount)")
 }
@@ -222,15 +211,13 @@ var enrollmentGroups = &groupSpec[EnrollmentGroupKey]{
 
 // GroupEnrollments groups the enrollments that scope and f select.
 func GroupEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *EnrollmentFilter, args GroupArgs) ([]*EnrollmentGroup, error) {
-	base, err := enrollments.base(idb.NewSelect().Model((*Enrollment)(nil)), scope, f)
+	base, rolled, err := aggregateSource(ctx, idb, enrollments, scope, f, args.By, enrollmentRollup)
 	if err != nil {
 		return nil, err
 	}
 	spec := enrollmentGroups
-	if r, ok, err := enrollmentRollup(ctx, idb, scope, f, args.By); err != nil {
-		return nil, err
-	} else if ok {
-		base, spec = r, enrollmentGroups.onRollup()
+	if rolled {
+		spec = enrollmentGroups.onRollup()
 	}
 	gs, err := spec.groups(ctx, idb, base, args)
 	if err != nil {
@@ -273,30 +260,24 @@ func SumEnrollmentsByParents(ctx context.Context, idb bun.IDB, scope Scope, by P
 // TotalEnrollments returns how many enrollments scope and f select and their total price, in one
 // statement.
 func TotalEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *EnrollmentFilter) (int, int64, error) {
-	base, err := enrollments.base(idb.NewSelect().Model((*Enrollment)(nil)), scope, f)
+	base, rolled, err := aggregateSource(ctx, idb, enrollments, scope, f, nil, enrollmentRollup)
 	if err != nil {
 		return 0, 0, err
 	}
-	if r, ok, err := enrollmentRollup(ctx, idb, scope, f, nil); err != nil || ok {
-		if err != nil {
-			return 0, 0, err
-		}
-		return rollupTotals(ctx, idb, r, "e")
+	if rolled {
+		return rollupTotals(ctx, idb, base, "e")
 	}
 	return countAndSum(ctx, idb, base, "e.price")
 }
 
 // SumEnrollments returns the total price of the enrollments that scope and f select.
 func SumEnrollments(ctx context.Context, idb bun.IDB, scope Scope, f *EnrollmentFilter) (int64, error) {
-	base, err := enrollments.base(idb.NewSelect().Model((*Enrollment)(nil)), scope, f)
+	base, rolled, err := aggregateSource(ctx, idb, enrollments, scope, f, nil, enrollmentRollup)
 	if err != nil {
 		return 0, err
 	}
-	if r, ok, err := enrollmentRollup(ctx, idb, scope, f, nil); err != nil || ok {
-		if err != nil {
-			return 0, err
-		}
-		return total(ctx, idb, r, "sum(e.amount)")
+	if rolled {
+		return total(ctx, idb, base, "sum(e.amount)")
 	}
 	return total(ctx, idb, base, "sum(e.price)")
 }
@@ -360,15 +341,13 @@ var participantGroups = &groupSpec[ParticipantGroupKey]{
 
 // GroupParticipants groups the participants that scope and f select.
 func GroupParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *ParticipantFilter, args GroupArgs) ([]*ParticipantGroup, error) {
-	base, err := participants.base(idb.NewSelect().Model((*Participant)(nil)), scope, f)
+	base, rolled, err := aggregateSource(ctx, idb, participants, scope, f, args.By, participantRollup)
 	if err != nil {
 		return nil, err
 	}
 	spec := participantGroups
-	if r, ok, err := participantRollup(ctx, idb, scope, f, args.By); err != nil {
-		return nil, err
-	} else if ok {
-		base, spec = r, participantGroups.onRollup()
+	if rolled {
+		spec = participantGroups.onRollup()
 	}
 	gs, err := spec.groups(ctx, idb, base, args)
 	if err != nil {
@@ -382,8 +361,10 @@ func GroupParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *Partici
 // TotalParticipants returns how many participants scope and f select, as CountParticipants does,
 // from a rollup when one answers the filter. It fails with EINVALID on a bad filter.
 func TotalParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *ParticipantFilter) (int, error) {
-	if _, err := participants.base(idb.NewSelect().Model((*Participant)(nil)), scope, f); err != nil {
-		return 0, err
+	if f != nil {
+		if err := checkParticipantFilter(f); err != nil {
+			return 0, err
+		}
 	}
 	r, ok, err := participantRollup(ctx, idb, scope, f, nil)
 	if err != nil {

@@ -45,21 +45,13 @@ var enrollments = &listSpec[Enrollment, EnrollmentFilter]{
 		ByProvider:    func(e *Enrollment) int64 { return e.ProviderID },
 		ByPlatform:    func(e *Enrollment) int64 { return e.PlatformID },
 	},
+	check: checkEnrollmentFilter,
 	filter: func(q *bun.SelectQuery, f *EnrollmentFilter) (*bun.SelectQuery, error) {
-		if err := checkDayRange("purchasedFrom", f.PurchasedFrom, "purchasedTo", f.PurchasedTo); err != nil {
+		if err := checkEnrollmentFilter(f); err != nil {
 			return nil, err
 		}
 		var err error
-		for _, r := range []struct {
-			col, typ, field string
-			id              *NodeID
-		}{
-			{"e.participant_id", TypeParticipant, "participantId", f.ParticipantID},
-			{"e.course_id", TypeCourse, "courseId", f.CourseID},
-			{"e.session_id", TypeTrainingSession, "sessionId", f.SessionID},
-			{"e.platform_id", TypePlatform, "platformId", f.PlatformID},
-			{"e.provider_id", TypeProvider, "providerId", f.ProviderID},
-		} {
+		for _, r := range enrollmentRefs(f) {
 			if q, err = refFilter(q, r.col, r.id, r.typ, r.field); err != nil {
 				return nil, err
 			}
@@ -70,6 +62,35 @@ var enrollments = &listSpec[Enrollment, EnrollmentFilter]{
 		q = inSubquery(q, "e.course_id", "SELECT id FROM courses WHERE mode", f.Mode)
 		return dayRange(q, "e.purchased_at", f.PurchasedFrom, f.PurchasedTo), nil
 	},
+}
+
+// checkEnrollmentFilter fails on a bad EnrollmentFilter as the filter does, building nothing.
+func checkEnrollmentFilter(f *EnrollmentFilter) error {
+	if err := checkDayRange("purchasedFrom", f.PurchasedFrom, "purchasedTo", f.PurchasedTo); err != nil {
+		return err
+	}
+	for _, r := range enrollmentRefs(f) {
+		if err := checkRef(r.id, r.typ, r.field); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// enrollmentRefs lists the filter's references to other entities and the columns they restrict.
+func enrollmentRefs(f *EnrollmentFilter) []enrollmentRef {
+	return []enrollmentRef{
+		{"e.participant_id", TypeParticipant, "participantId", f.ParticipantID},
+		{"e.course_id", TypeCourse, "courseId", f.CourseID},
+		{"e.session_id", TypeTrainingSession, "sessionId", f.SessionID},
+		{"e.platform_id", TypePlatform, "platformId", f.PlatformID},
+		{"e.provider_id", TypeProvider, "providerId", f.ProviderID},
+	}
+}
+
+type enrollmentRef struct {
+	col, typ, field string
+	id              *NodeID
 }
 
 func enrollmentOrder(o *EnrollmentOrder) (string, OrderDirection) {

@@ -88,11 +88,29 @@ func refFilter(q *bun.SelectQuery, col string, id *NodeID, typ, field string) (*
 	if id == nil {
 		return q, nil
 	}
-	key, err := id.Int(typ)
+	key, err := refKey(id, typ, field)
 	if err != nil {
-		return nil, &Error{Code: EINVALID, Message: err.Error(), Field: []string{"filter", field}}
+		return nil, err
 	}
 	return q.Where(col+" = ?", key), nil
+}
+
+// refKey returns the key of the entity that id names, or EINVALID when id is not one of type typ.
+func refKey(id *NodeID, typ, field string) (int64, error) {
+	key, err := id.Int(typ)
+	if err != nil {
+		return 0, &Error{Code: EINVALID, Message: err.Error(), Field: []string{"filter", field}}
+	}
+	return key, nil
+}
+
+// checkRef fails as refFilter fails, building nothing.
+func checkRef(id *NodeID, typ, field string) error {
+	if id == nil {
+		return nil
+	}
+	_, err := refKey(id, typ, field)
+	return err
 }
 
 // likePrefix escapes s for a LIKE pattern that matches strings starting with s.

@@ -42,11 +42,9 @@ var incentives = &listSpec[Incentive, IncentiveFilter]{
 		ByParticipant: func(i *Incentive) int64 { return i.ParticipantID },
 		ByWave:        func(i *Incentive) int64 { return i.WaveID },
 	},
+	check: checkIncentiveFilter,
 	filter: func(q *bun.SelectQuery, f *IncentiveFilter) (*bun.SelectQuery, error) {
-		if err := checkDayRange("dueFrom", f.DueFrom, "dueTo", f.DueTo); err != nil {
-			return nil, err
-		}
-		if err := checkDayRange("paidFrom", f.PaidFrom, "paidTo", f.PaidTo); err != nil {
+		if err := checkIncentiveFilter(f); err != nil {
 			return nil, err
 		}
 		q, err := refFilter(q, "i.participant_id", f.ParticipantID, TypeParticipant, "participantId")
@@ -62,6 +60,17 @@ var incentives = &listSpec[Incentive, IncentiveFilter]{
 		q = dayRange(q, "i.due_on", f.DueFrom, f.DueTo)
 		return dayRange(q, "i.paid_at", f.PaidFrom, f.PaidTo), nil
 	},
+}
+
+// checkIncentiveFilter fails on a bad IncentiveFilter as the filter does, building nothing.
+func checkIncentiveFilter(f *IncentiveFilter) error {
+	if err := checkDayRange("dueFrom", f.DueFrom, "dueTo", f.DueTo); err != nil {
+		return err
+	}
+	if err := checkDayRange("paidFrom", f.PaidFrom, "paidTo", f.PaidTo); err != nil {
+		return err
+	}
+	return checkRef(f.ParticipantID, TypeParticipant, "participantId")
 }
 
 func incentiveOrder(o *IncentiveOrder) (string, OrderDirection) {

@@ -102,6 +102,9 @@ type listSpec[T any, F any] struct {
 	id     func(*T) int64
 	orders map[string]sortKey[T]
 	filter func(q *bun.SelectQuery, f *F) (*bun.SelectQuery, error)
+	// check, when set, fails on f exactly as filter would, without building a query: filter
+	// calls it first. A page that reads no rows, and a total read from a rollup, check f with it.
+	check func(f *F) error
 	// mask hides the personal data of a row from a scope that may see the row but not the data.
 	mask func(row *T, scope Scope)
 	// parents maps each column that nested connections group by to its value in a row.
@@ -282,6 +285,18 @@ func (s *listSpec[T, F]) base(q *bun.SelectQuery, scope Scope, f *F) (*bun.Selec
 	return s.filter(q, f)
 }
 
+// checkFilter fails as base fails with scope and f, building no query when the spec has a check.
+func (s *listSpec[T, F]) checkFilter(idb bun.IDB, scope Scope, f *F) error {
+	if f == nil || s.filter == nil {
+		return nil
+	}
+	if s.check != nil {
+		return s.check(f)
+	}
+	_, err := s.base(idb.NewSelect(), scope, f)
+	return err
+}
+
 // masked applies the spec's mask to rows for scope, and returns them.
 func (s *listSpec[T, F]) masked(scope Scope, rows []*T) []*T {
 	if s.mask != nil && !scope.All {
@@ -322,14 +337,17 @@ func (s *listSpec[T, F]) find(ctx context.Context, idb bun.IDB, scope Scope, f *
 	if err != nil {
 		return nil, err
 	}
+	if p.limit == 0 || args.SkipRows {
+		if err := s.checkFilter(idb, scope, f); err != nil {
+			return nil, err
+		}
+		return &Page[T]{HasPreviousPage: p.after != nil, HasNextPage: p.before != nil}, nil
+	}
 	var rows []*T
 	cols := readColumns[T](ctx, idb, s.sortColumns(order, key)...)
 	q, err := s.base(idb.NewSelect().Model(&rows).Column(cols...), scope, f)
 	if err != nil {
 		return nil, err
-	}
-	if p.limit == 0 || args.SkipRows {
-		return &Page[T]{HasPreviousPage: p.after != nil, HasNextPage: p.before != nil}, nil
 	}
 	if err := scanModels(ctx, idb, s.keyset(q, key, p), &rows); err != nil {
 		return nil, fmt.Errorf("list %s: %w", s.name, err)

@@ -47,8 +47,9 @@ var participants = &listSpec[Participant, ParticipantFilter]{
 	parents: map[Parent]func(*Participant) int64{
 		ByWave: func(p *Participant) int64 { return deref(p.WaveID) },
 	},
+	check: checkParticipantFilter,
 	filter: func(q *bun.SelectQuery, f *ParticipantFilter) (*bun.SelectQuery, error) {
-		if err := checkDayRange("registeredFrom", f.RegisteredFrom, "registeredTo", f.RegisteredTo); err != nil {
+		if err := checkParticipantFilter(f); err != nil {
 			return nil, err
 		}
 		q = inList(q, "p.status", f.Status)
@@ -70,6 +71,11 @@ var participants = &listSpec[Participant, ParticipantFilter]{
 		}
 		return dayRange(q, "p.registered_at", f.RegisteredFrom, f.RegisteredTo), nil
 	},
+}
+
+// checkParticipantFilter fails on a bad ParticipantFilter as the filter does, building nothing.
+func checkParticipantFilter(f *ParticipantFilter) error {
+	return checkDayRange("registeredFrom", f.RegisteredFrom, "registeredTo", f.RegisteredTo)
 }
 
 func isDigits(s string) bool {

@@ -134,8 +134,26 @@ func (g *groupSpec[K]) buildOnRollup() *groupSpec[K] {
 	return out
 }
 
+// aggregateSource returns what an aggregate of the rows that scope and f select, grouped by by,
+// reads: the rollup that roll picks (rolled true), or else s's table. It checks f first, as the
+// table's filter would, so that a bad filter fails the same way whichever it reads, and it builds
+// the table's query only when no rollup answers.
+func aggregateSource[T, F any](ctx context.Context, idb bun.IDB, s *listSpec[T, F], scope Scope, f *F, by []string,
+	roll func(context.Context, bun.IDB, Scope, *F, []string) (*bun.SelectQuery, bool, error)) (q *bun.SelectQuery, rolled bool, err error) {
+	if f != nil && s.check != nil {
+		if err := s.check(f); err != nil {
+			return nil, false, err
+		}
+	}
+	if q, ok, err := roll(ctx, idb, scope, f, by); err != nil || ok {
+		return q, ok, err
+	}
+	q, err = s.base(idb.NewSelect().Model((*T)(nil)), scope, f)
+	return q, false, err
+}
+
 // incentiveRollup returns the query over the rollup that answers the incentives f selects,
-// grouped by by, or false when none does. The caller has checked f with the table's filter.
+// grouped by by, or false when none does. The caller has checked f (aggregateSource).
 func incentiveRollup(ctx context.Context, idb bun.IDB, scope Scope, f *IncentiveFilter, by []string) (*bun.SelectQuery, bool, error) {
 	n := needs{ok: true}
 	incentiveGroups.dimNeeds(&n, by)
@@ -167,7 +185,7 @@ func incentiveRollup(ctx context.Context, idb bun.IDB, scope Scope, f *Incentive
 }
 
 // enrollmentRollup returns the query over the rollup that answers the enrollments f selects,
-// grouped by by, or false when none does. The caller has checked f with the table's filter.
+// grouped by by, or false when none does. The caller has checked f (aggregateSource).
 func enrollmentRollup(ctx context.Context, idb bun.IDB, scope Scope, f *EnrollmentFilter, by []string) (*bun.SelectQuery, bool, error) {
 	n := needs{ok: true}
 	enrollmentGroups.dimNeeds(&n, by)
@@ -196,7 +214,7 @@ func enrollmentRollup(ctx context.Context, idb bun.IDB, scope Scope, f *Enrollme
 }
 
 // participantRollup returns the query over the rollup that answers the participants f selects,
-// grouped by by, or false when none does. The caller has checked f with the table's filter.
+// grouped by by, or false when none does. The caller has checked f (aggregateSource).
 func participantRollup(ctx context.Context, idb bun.IDB, scope Scope, f *ParticipantFilter, by []string) (*bun.SelectQuery, bool, error) {
 	n := needs{ok: true}
 	participantGroups.dimNeeds(&n, by)

@@ -9,7 +9,7 @@ import (
 )
 
 // TestBadInput checks that malformed input gets a GraphQL error with an extensions.code, never a
-// 500, and never internal detail.
+// 500, and never internal detail, and that it is refused before any statement is sent.
 func TestBadInput(t *testing.T) {
 	a := mustAPI(t)
 	for _, tc := range []struct {
@@ -40,6 +40,14 @@ func TestBadInput(t *testing.T) {
 			map[string]any{"s": []string{"SLEEPING"}}, "GRAPHQL_VALIDATION_FAILED"},
 		{"malformed date", `{ participants(first: 1, filter: {registeredFrom: "2021-02-30"}) { nodes { id } } }`, nil, "BAD_USER_INPUT"},
 		{"date range backwards", `{ incentives(first: 1, filter: {dueFrom: "2022-01-01", dueTo: "2021-01-01"}) { nodes { id } } }`, nil, "BAD_USER_INPUT"},
+		// Totals, groups and page info alone read no rows, or read a rollup: their filters are
+		// still checked as a page's are, before anything is sent.
+		{"totals of a backwards range", `{ incentives(filter: {paidFrom: "2022-01-01", paidTo: "2021-01-01"}) { totalCount totalAmount } }`, nil, "BAD_USER_INPUT"},
+		{"count of a backwards range", `{ participants(filter: {registeredFrom: "2022-01-01", registeredTo: "2021-01-01"}) { totalCount } }`, nil, "BAD_USER_INPUT"},
+		{"groups filtered by an ID of another type", `query($id: ID!) { enrollments(filter: {providerId: $id}) { groups(by: [STATUS]) { count } } }`,
+			map[string]any{"id": gid("Participant", 1)}, "BAD_USER_INPUT"},
+		{"page info filtered by an ID of another type", `query($id: ID!) { incentives(filter: {participantId: $id}) { pageInfo { hasNextPage } } }`,
+			map[string]any{"id": gid("Course", 1)}, "BAD_USER_INPUT"},
 		{"fractional money", `{ courses(first: 1, filter: {minPrice: 10.5}) { nodes { id } } }`, nil, "BAD_USER_INPUT"},
 		{"negative money", `{ courses(first: 1, filter: {maxPrice: -10}) { nodes { id } } }`, nil, "BAD_USER_INPUT"},
 		{"short NIK", `{ participant(nik: "123") { id } }`, nil, "BAD_USER_INPUT"},
@@ -60,6 +68,9 @@ func TestBadInput(t *testing.T) {
 			e := resp.Errors[0]
 			if got := e.Extensions["code"]; got != tc.code {
 				t.Errorf("extensions.code = %v, want %s (message %q)", got, tc.code, e.Message)
+			}
+			if n := a.queries.Count(); n != 0 {
+				t.Errorf("sent %d statements for arguments it refused, want none: %v", n, a.queries.Queries())
 			}
 			for _, leak := range []string{"SELECT", "sql", "pgx", "SQLSTATE", "goroutine", ".go:"} {
 				if strings.Contains(e.Message, leak) {
