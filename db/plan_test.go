@@ -143,12 +143,12 @@ func TestDashboardPlans(t *testing.T) {
 		rollup string // the rollup the plan must read, when it matters which
 	}{
 		{"d. participants totalCount", func() error { _, err := db.TotalParticipants(ctx, bdb, scope, nil); return err }, "participant_wave_rollup"},
-		{"d. enrollments totals", func() error { _, _, err := db.TotalEnrollments(ctx, bdb, scope, nil); return err }, "enrollment_month_rollup"},
-		{"d. incentives totals", func() error { _, _, err := db.TotalIncentives(ctx, bdb, scope, nil); return err }, "incentive_month_rollup"},
+		{"d. enrollments totals", func() error { _, _, err := db.TotalEnrollments(ctx, bdb, scope, nil); return err }, "enrollment_status_rollup"},
+		{"d. incentives totals", func() error { _, _, err := db.TotalIncentives(ctx, bdb, scope, nil); return err }, "incentive_status_rollup"},
 		{"d. paid incentives totals", func() error {
 			_, _, err := db.TotalIncentives(ctx, bdb, scope, &db.IncentiveFilter{Status: paid})
 			return err
-		}, "incentive_month_rollup"},
+		}, "incentive_status_rollup"},
 		{"e. paid by month and province", func() error {
 			_, err := db.GroupIncentives(ctx, bdb, scope, &db.IncentiveFilter{Status: paid, PaidFrom: day("2021-01-01"), PaidTo: day("2021-12-31")},
 				db.GroupArgs{By: []string{"MONTH", "PROVINCE"}, First: &all})

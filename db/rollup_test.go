@@ -142,7 +142,7 @@ func TestRollupsExactAfterWrites(t *testing.T) {
 		}
 		mustNoDrift(t, bdb, "TRUNCATE")
 		var rows int
-		if err := bdb.NewRaw("SELECT (SELECT count(*) FROM participant_rollup) + (SELECT count(*) FROM participant_wave_rollup) + (SELECT count(*) FROM enrollment_rollup) + (SELECT count(*) FROM incentive_month_rollup)").Scan(ctx, &rows); err != nil {
+		if err := bdb.NewRaw("SELECT (SELECT count(*) FROM participant_rollup) + (SELECT count(*) FROM participant_wave_rollup) + (SELECT count(*) FROM enrollment_rollup) + (SELECT count(*) FROM enrollment_status_rollup) + (SELECT count(*) FROM incentive_status_rollup) + (SELECT count(*) FROM incentive_month_rollup)").Scan(ctx, &rows); err != nil {
 			t.Fatal(err)
 		}
 		if rows != 0 {

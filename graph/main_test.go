@@ -71,7 +71,7 @@ func mustAPI(t testing.TB) *api {
 	t.Cleanup(func() {
 		drift, err := db.RollupDrift(context.Background(), bdb)
 		if err != nil || len(drift) > 0 {
-			t.Errorf("after this test the rollups differ from their tables (fix the rollup triggers in db/migrations/20261126000007_rollups.tx.up.sql): %v %+v", err, drift)
+			t.Errorf("after this test the rollups differ from their tables (fix the rollup triggers of migrations 7 and 9 in db/migrations/): %v %+v", err, drift)
 		}
 	})
 	counter := dbtest.CountQueries(bdb)

@@ -1,9 +1,17 @@
-DROP TRIGGER IF EXISTS participant_wave_rollup_insert ON participants;
-DROP TRIGGER IF EXISTS participant_wave_rollup_update ON participants;
-DROP TRIGGER IF EXISTS participant_wave_rollup_delete ON participants;
-DROP TRIGGER IF EXISTS participant_wave_rollup_truncate ON participants;
-DROP FUNCTION IF EXISTS participant_wave_rollup_apply();
-DROP TABLE IF EXISTS participant_wave_rollup;
+DO $$
+DECLARE
+    d record;
+BEGIN
+    FOR d IN SELECT name, source FROM rollup_defs()
+        WHERE name IN ('incentive_status_rollup', 'enrollment_status_rollup', 'participant_wave_rollup') LOOP
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', d.name || '_insert', d.source);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', d.name || '_update', d.source);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', d.name || '_delete', d.source);
+        EXECUTE format('DROP TRIGGER IF EXISTS %I ON %I', d.name || '_truncate', d.source);
+        EXECUTE format('DROP FUNCTION IF EXISTS %I()', d.name || '_apply');
+        EXECUTE format('DROP TABLE IF EXISTS %I', d.name);
+    END LOOP;
+END $$;
 
 -- rollup_defs() as migration 7 defined it.
 CREATE OR REPLACE FUNCTION rollup_defs() RETURNS TABLE (
