@@ -301,7 +301,11 @@ type relation struct {
 	conn  *connKind // a connection's type
 	key   []string  // the parent's columns the relation follows
 	// one, pages and counts fetch for all parents at once, reading cols of the children.
-	one    func(x *fx, parents []any, cols []string) (map[any]any, error)
+	one func(x *fx, parents []any, cols []string) (map[any]any, error)
+	// direct, when set, is a to-one relation's child read straight off its parent (a group's
+	// key): no fetch, no map from parents to children, and no two parents share a child. It is
+	// false where the parent has none, and the request then goes to gqlgen's executor.
+	direct func(parent any) (child any, ok bool)
 	pages  func(x *fx, parents []any, args map[string]any, rows bool, cols []string) (map[any]connection, error)
 	counts func(x *fx, parents []any, args map[string]any) (map[any]int, error)
 	sums   func(x *fx, parents []any, args map[string]any) (map[any]int64, error) // nil: no money
@@ -810,6 +814,25 @@ func (s *objSel) fetch(x *fx, objs []any) error {
 
 // fetch fetches the relation for objs, and below it.
 func (rs *relSel) fetch(x *fx, objs []any) error {
+	if rs.obj != nil && rs.rel.direct != nil {
+		var children []any
+		if rs.obj.nested {
+			children = make([]any, 0, len(objs))
+		}
+		for _, o := range objs {
+			c, ok := rs.rel.direct(o)
+			if !ok {
+				return errSlow
+			}
+			if rs.obj.nested {
+				children = append(children, c)
+			}
+		}
+		if !rs.obj.nested {
+			return nil // plain fields only: nothing to fetch for the children
+		}
+		return rs.obj.fetch(x, children)
+	}
 	if rs.obj != nil {
 		one, err := rs.rel.one(x, objs, rs.obj.cols)
 		if err != nil {
@@ -929,6 +952,9 @@ func (s *objSel) write(x *fx, obj any) {
 		switch rs := s.rels[i]; {
 		case rs == nil:
 			s.leaves[i](x.buf, obj)
+		case rs.obj != nil && rs.rel.direct != nil:
+			c, _ := rs.rel.direct(obj) // fetch checked it
+			rs.obj.write(x, c)
 		case rs.obj != nil:
 			rs.obj.write(x, x.slots[rs.slot].one[obj])
 		default:

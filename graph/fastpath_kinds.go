@@ -746,18 +746,10 @@ func groupKinds() {
 
 // embedded is the relation from a group to its key, which the group holds.
 func embedded[P, C any](child **kind, get func(*P) *C) *relation {
-	r := &relation{}
-	r.one = func(x *fx, parents []any, _ []string) (map[any]any, error) {
-		out := make(map[any]any, len(parents))
-		for _, p := range parents {
-			c := get(p.(*P))
-			if c == nil {
-				return nil, errSlow
-			}
-			out[p] = c
-		}
-		return out, nil
-	}
+	r := &relation{direct: func(p any) (any, bool) {
+		c := get(p.(*P))
+		return c, c != nil
+	}}
 	lazyChild(r, child)
 	return r
 }
