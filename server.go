@@ -661,13 +661,18 @@ func seedCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	n := fs.Int("participants", 5000, "how many people to generate")
-	s := fs.Int64("seed", 1, "random seed; the same seed on the same day gives the same data")
+	s := fs.Int64("seed", 1, "random seed; the same --seed and --now give the same data")
+	nowFlag := fs.String("now", "", "the end of the data's timeline (the newest wave opens then): a day as 2006-01-02, meaning its midnight in Asia/Jakarta, or an RFC 3339 time; default: the current minute")
 	reset := fs.Bool("reset", false, "delete every row first (reference data is kept)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *n < 1 || *n > 20_000_000 {
 		return fmt.Errorf("--participants must be between 1 and 20000000, got %d", *n)
+	}
+	now, err := parseSeedNow(*nowFlag)
+	if err != nil {
+		return err
 	}
 	bdb, err := openDB(ctx, cfg)
 	if err != nil {
@@ -682,7 +687,7 @@ func seedCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 			return err
 		}
 	}
-	stats, err := seed.Run(ctx, bdb, seed.Options{Participants: *n, Seed: *s, Progress: stderr, Bar: isTerminal(stderr)})
+	stats, err := seed.Run(ctx, bdb, seed.Options{Participants: *n, Seed: *s, Now: now, Progress: stderr, Bar: isTerminal(stderr)})
 	if errors.Is(err, seed.ErrNotEmpty) {
 		return fmt.Errorf("the database %q already has data; pass --reset to replace it", db.DatabaseName(cfg.DatabaseURL))
 	}
@@ -691,6 +696,22 @@ func seedCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.W
 	}
 	fmt.Fprintf(stdout, "seeded %d participants in %s\n", *n, stats.Elapsed.Round(time.Millisecond))
 	return nil
+}
+
+// parseSeedNow reads seed's --now: empty (the zero time: the seed takes the current minute), a day
+// (its midnight in Asia/Jakarta) or an RFC 3339 time.
+func parseSeedNow(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.ParseInLocation(time.DateOnly, v, db.Jakarta); err == nil {
+		return t, nil
+	}
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("--now must be a day (2006-01-02) or an RFC 3339 time (2006-01-02T15:04:05+07:00), got %q", v)
+	}
+	return t, nil
 }
 
 func tokenCmd(ctx context.Context, cfg config, args []string, stdout, stderr io.Writer) error {

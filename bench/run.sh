@@ -16,6 +16,7 @@ DURATION=${BENCH_DURATION:-6}          # seconds per timed run (query × server 
 WARMUP=${BENCH_WARMUP:-2}              # seconds of warm-up before each timed run
 CONNS=${BENCH_CONNECTIONS:-16}         # concurrent connections (wrk and pgbench)
 RESEED=${BENCH_RESEED:-0}              # 1: drop and seed the database again
+NOW=${BENCH_NOW:-2026-11-27}           # the data set's "now" (seed --now): the same day gives the same data anywhere
 PG_BASE=${BENCH_PG:-postgres://postgres@127.0.0.1:5432}
 if [ "$PARTICIPANTS" = 1000000 ]; then DBNAME=${BENCH_DB:-prakerja_bench}; else DBNAME=${BENCH_DB:-prakerja_bench_$PARTICIPANTS}; fi
 DB_URL="$PG_BASE/$DBNAME?sslmode=disable"
@@ -80,12 +81,12 @@ if [ ! -x "$NODE" ] || [ "$PGL_DIR/package-lock.json" -nt "$PGL_DIR/node_modules
 fi
 
 # --- data ----------------------------------------------------------------------------------------
-MARK="prakerja-bench: participants=$PARTICIPANTS seed=1 complete"
+MARK="prakerja-bench: participants=$PARTICIPANTS seed=1 now=$NOW complete"
 current=$(psql -XAtq -d "$PG_BASE/postgres" -c "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = '$DBNAME'")
 if [ "$RESEED" = 1 ] || [[ "$current" != "$MARK"* ]]; then
   log "seeding $PARTICIPANTS participants into $DBNAME (once; later runs reuse it)"
   PGOPTIONS='-c client_min_messages=warning' psql -XAtq -d "$PG_BASE/postgres" -c "DROP DATABASE IF EXISTS \"$DBNAME\" WITH (FORCE)"
-  DATABASE_URL="$DB_URL" "$BIN" seed --participants "$PARTICIPANTS" --seed 1
+  DATABASE_URL="$DB_URL" "$BIN" seed --participants "$PARTICIPANTS" --seed 1 --now "$NOW"
   log "vacuum analyze (the steady state autovacuum would reach)"
   psql -XAtq -d "$DB_URL" -c "VACUUM (ANALYZE)"
   psql -XAtq -d "$PG_BASE/postgres" -c "COMMENT ON DATABASE \"$DBNAME\" IS '$MARK, seeded $(date -u +%F)'"
@@ -182,4 +183,5 @@ stop "$OURS_PID"; OURS_PID=
 log "report"
 "$KIT" report -dir "$RUN" -out "$ROOT/bench/results/$STAMP.md" -db "$DB_URL" -node "$NODE" -pgldir "$PGL_DIR" \
   -command "bash bench/run.sh" -started "$STARTED" -build "$BUILD" \
-  -settings "BENCH_PARTICIPANTS=$PARTICIPANTS BENCH_ROUNDS=$ROUNDS BENCH_DURATION=$DURATION BENCH_WARMUP=$WARMUP BENCH_CONNECTIONS=$CONNS, database $DBNAME"
+  -seeded "seed --participants $PARTICIPANTS --seed 1 --now $NOW" \
+  -settings "BENCH_PARTICIPANTS=$PARTICIPANTS BENCH_NOW=$NOW BENCH_ROUNDS=$ROUNDS BENCH_DURATION=$DURATION BENCH_WARMUP=$WARMUP BENCH_CONNECTIONS=$CONNS, database $DBNAME"

@@ -25,6 +25,7 @@ func cmdReport(args []string) error {
 	settings := fs.String("settings", "", "the run's settings, for the record")
 	started := fs.String("started", "", "when the run started")
 	build := fs.String("build", "", "the commit our server was built from")
+	seeded := fs.String("seeded", "", "the seed command that built the data set")
 	fs.Parse(args)
 
 	var p prepared
@@ -126,8 +127,8 @@ func cmdReport(args []string) error {
 	for _, l := range machineInfo(*dbURL, *node, *pglDir) {
 		w("- %s\n", l)
 	}
-	w("\nData set: %d participants, %d enrollments, %d incentives (`seed --participants %d --seed 1`).\n",
-		p.Participants, p.Enrollments, p.Incentives, p.Participants)
+	w("\nData set: %d participants, %d enrollments, %d incentives (`%s`).\n",
+		p.Participants, p.Enrollments, p.Incentives, *seeded)
 	w("Servers and load generator share the machine (and PostgreSQL): a run measures the whole stack on %d cores, "+
 		"not a server in isolation. The machine's load average before each run is in the raw records (`load.jsonl`).\n\n", runtime.NumCPU())
 
