@@ -17,44 +17,18 @@
 -- wave, purchases, payments) do not queue on one row's lock until their transactions end. Reads
 -- sum the shards as they sum any key column they do not group by.
 --
--- rollup_defs() gains the three; their triggers and their rebuild come from the functions of
--- migration 7, unchanged.
+-- rollup_defs() gains the three: migration 7's definitions stay, renamed rollup_defs_v7(), and
+-- rollup_defs() returns them and these. Their triggers and their rebuild come from the functions
+-- of migration 7, unchanged.
 
-CREATE OR REPLACE FUNCTION rollup_defs() RETURNS TABLE (
-    name text,          -- the rollup table
-    source text,        -- the table it sums
-    key_cols text[],    -- the rollup's key columns …
-    key_exprs text[],   -- … and their values over a source row r
-    measure_cols text[],
-    measure_exprs text[] -- per source row; the rollup holds their sums
+ALTER FUNCTION rollup_defs() RENAME TO rollup_defs_v7;
+
+CREATE FUNCTION rollup_defs() RETURNS TABLE (
+    name text, source text, key_cols text[], key_exprs text[], measure_cols text[], measure_exprs text[]
 ) LANGUAGE sql IMMUTABLE AS $$
+SELECT * FROM rollup_defs_v7()
+UNION ALL
 VALUES
-    ('incentive_rollup', 'incentives',
-        '{kind,status,channel,province_code,wave_id}'::text[],
-        '{r.kind,r.status,r.channel,r.province_code,r.wave_id}'::text[],
-        '{n,amount}'::text[], '{1,r.amount}'::text[]),
-    ('incentive_month_rollup', 'incentives',
-        '{kind,status,province_code,due_month,paid_month}'::text[],
-        ARRAY['r.kind', 'r.status', 'r.province_code', 'date_trunc(''month'', r.due_on::timestamp)::date',
-            'date_trunc(''month'', r.paid_at AT TIME ZONE ''Asia/Jakarta'')::date'],
-        '{n,amount}'::text[], '{1,r.amount}'::text[]),
-    ('enrollment_rollup', 'enrollments',
-        '{course_id,provider_id,platform_id,status}'::text[],
-        '{r.course_id,r.provider_id,r.platform_id,r.status}'::text[],
-        '{n,amount}'::text[], '{1,r.price}'::text[]),
-    ('enrollment_month_rollup', 'enrollments',
-        '{province_code,status,purchased_month}'::text[],
-        ARRAY['r.province_code', 'r.status', 'date_trunc(''month'', r.purchased_at AT TIME ZONE ''Asia/Jakarta'')::date'],
-        '{n,amount}'::text[], '{1,r.price}'::text[]),
-    ('participant_rollup', 'participants',
-        '{wave_id,status,province_code,gender}'::text[],
-        '{r.wave_id,r.status,r.province_code,r.gender}'::text[],
-        '{n}'::text[], '{1}'::text[]),
-    ('participant_profile_rollup', 'participants',
-        '{education,employment_status,gender,status,registered_month}'::text[],
-        ARRAY['r.education', 'r.employment_status', 'r.gender', 'r.status',
-            'date_trunc(''month'', r.registered_at AT TIME ZONE ''Asia/Jakarta'')::date'],
-        '{n}'::text[], '{1}'::text[]),
     ('incentive_status_rollup', 'incentives',
         '{kind,status,shard}'::text[],
         ARRAY['r.kind', 'r.status', '(r.id % 16)::smallint'],
