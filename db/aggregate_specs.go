@@ -361,10 +361,8 @@ func GroupParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *Partici
 // TotalParticipants returns how many participants scope and f select, as CountParticipants does,
 // from a rollup when one answers the filter. It fails with EINVALID on a bad filter.
 func TotalParticipants(ctx context.Context, idb bun.IDB, scope Scope, f *ParticipantFilter) (int, error) {
-	if f != nil {
-		if err := checkParticipantFilter(f); err != nil {
-			return 0, err
-		}
+	if err := participants.checkFilter(idb, scope, f); err != nil {
+		return 0, err
 	}
 	r, ok, err := participantRollup(ctx, idb, scope, f, nil)
 	if err != nil {

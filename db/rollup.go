@@ -143,10 +143,8 @@ func (g *groupSpec[K]) buildOnRollup() *groupSpec[K] {
 // the table's query only when no rollup answers.
 func aggregateSource[T, F any](ctx context.Context, idb bun.IDB, s *listSpec[T, F], scope Scope, f *F, by []string,
 	roll func(context.Context, bun.IDB, Scope, *F, []string) (*bun.SelectQuery, bool, error)) (q *bun.SelectQuery, rolled bool, err error) {
-	if f != nil && s.check != nil {
-		if err := s.check(f); err != nil {
-			return nil, false, err
-		}
+	if err := s.checkFilter(idb, scope, f); err != nil {
+		return nil, false, err
 	}
 	if q, ok, err := roll(ctx, idb, scope, f, by); err != nil || ok {
 		return q, ok, err
