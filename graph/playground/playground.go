@@ -15,6 +15,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/http"
 	"path"
@@ -120,21 +121,59 @@ func HandlerWithHeaders(endpoint, defaultQuery, defaultHeaders string) http.Hand
 	return h
 }
 
+// asset is one file of dist. Its bytes are read from the file system at each request, never held
+// on the heap: embed.FS's ReadFile copies, and megabytes of copies that live as long as the
+// process would grow every garbage collection's heap target several times over.
 type asset struct {
 	contentType string
 	hash        string // hex content hash, used in URLs and ETags
-	data        []byte
-	gzip        []byte // pre-compressed data, or nil
+	name        string
+	gzip        string // the pre-compressed file's name, or ""
 }
 
 type handler struct {
+	fsys   fs.FS
 	assets map[string]*asset // nil when the assets are not built
 	page   []byte
 	etag   string
 }
 
+// fileHash returns the hex SHA-256 prefix of a file of fsys, reading it in chunks.
+func fileHash(fsys fs.FS, name string) (string, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	sum := sha256.New()
+	if _, err := io.Copy(sum, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(sum.Sum(nil)[:6]), nil
+}
+
+// serveFile answers with a file of fsys, as http.ServeContent does (ranges, conditional requests).
+func serveFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		data, err := io.ReadAll(f)
+		if err != nil {
+			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+			return
+		}
+		rs = bytes.NewReader(data)
+	}
+	http.ServeContent(w, r, "", time.Time{}, rs)
+}
+
 func newHandler(fsys fs.FS, endpoint, defaultQuery string, defaultHeaders ...string) *handler {
-	h := &handler{}
+	h := &handler{fsys: fsys}
 	var buf bytes.Buffer
 	if available(fsys) {
 		h.assets = make(map[string]*asset)
@@ -144,21 +183,16 @@ func newHandler(fsys fs.FS, endpoint, defaultQuery string, defaultHeaders ...str
 		}
 		names = append(names, extraAssets...)
 		for _, name := range names {
-			data, err := fs.ReadFile(fsys, name)
+			hash, err := fileHash(fsys, name)
 			if err != nil {
 				continue // only extras can be missing: available checked the rest
 			}
-			sum := sha256.Sum256(data)
-			a := &asset{
-				contentType: contentTypes[path.Ext(name)],
-				hash:        hex.EncodeToString(sum[:6]),
-				data:        data,
-			}
+			a := &asset{contentType: contentTypes[path.Ext(name)], hash: hash, name: name}
 			if a.contentType == "" {
 				a.contentType = "application/octet-stream"
 			}
-			if gz, err := fs.ReadFile(fsys, name+".gz"); err == nil {
-				a.gzip = gz
+			if fi, err := fs.Stat(fsys, name+".gz"); err == nil && !fi.IsDir() {
+				a.gzip = name + ".gz"
 			}
 			h.assets[name] = a
 		}
@@ -221,16 +255,16 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			hdr.Set("Cache-Control", "no-cache")
 		}
-		body, etag := a.data, a.hash
-		if a.gzip != nil {
+		name, etag := a.name, a.hash
+		if a.gzip != "" {
 			hdr.Add("Vary", "Accept-Encoding")
 			if acceptsGzip(r) {
 				hdr.Set("Content-Encoding", "gzip")
-				body, etag = a.gzip, a.hash+"-gzip"
+				name, etag = a.gzip, a.hash+"-gzip"
 			}
 		}
 		hdr.Set("ETag", `"`+etag+`"`)
-		http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+		serveFile(w, r, h.fsys, name)
 	default:
 		http.NotFound(w, r)
 	}

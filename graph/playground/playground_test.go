@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"path"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -339,4 +340,41 @@ func TestAcceptsGzip(t *testing.T) {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", tt.header, got, tt.want)
 		}
 	}
+}
+
+// TestAssetsNotCopied checks that the handler keeps no copy of the assets on the heap: it serves
+// them from the file system, so megabytes of JavaScript do not raise every garbage collection's
+// heap target for as long as the server runs.
+func TestAssetsNotCopied(t *testing.T) {
+	const size = 1 << 20
+	fsys := fstest.MapFS{}
+	for i, a := range pageAssets {
+		data := bytes.Repeat([]byte{byte('a' + i)}, size)
+		fsys[a.name] = &fstest.MapFile{Data: data}
+		fsys[a.name+".gz"] = &fstest.MapFile{Data: data}
+	}
+	heap := func() uint64 {
+		var m runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		return m.HeapAlloc
+	}
+	before := heap()
+	h := newHandler(fsys, testEndpoint, testQuery)
+	grown := int64(heap()) - int64(before)
+	if limit := int64(size / 4); grown > limit {
+		t.Errorf("the handler holds %d bytes of heap for %d MiB of assets, want under %d: it copies them", grown, 2*len(pageAssets), limit)
+	}
+	// And it still serves them, plain and compressed.
+	for _, gz := range []bool{false, true} {
+		hdr := http.Header{}
+		if gz {
+			hdr.Set("Accept-Encoding", "gzip")
+		}
+		rec := do(h, http.MethodGet, AssetsPath+"graphiql.min.js", hdr)
+		if rec.Code != http.StatusOK || rec.Body.Len() != size {
+			t.Errorf("GET graphiql.min.js (gzip %v) = %d with %d bytes, want 200 with %d", gz, rec.Code, rec.Body.Len(), size)
+		}
+	}
+	runtime.KeepAlive(h)
 }
