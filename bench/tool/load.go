@@ -148,7 +148,7 @@ func cmdLoad(args []string) error {
 			sampler := startPGSampler(*dbURL, *dbName, 500*time.Millisecond)
 			w, err = runWrk(script, *url, *conns, seconds)
 			cpu1, cpuErr := cpuTicks(*pid)
-			pgT = sampler.Stop(*dbURL, *dbName)
+			pgT = sampler.Stop()
 			if err != nil {
 				return err
 			}
