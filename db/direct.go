@@ -300,8 +300,9 @@ func fieldPlanOf(typ reflect.Type, f *schema.Field) (fieldPlan, error) {
 func (p *scanPlan) instance() ([]field, []any) {
 	fields := make([]field, len(p.cols))
 	dest := make([]any, len(p.cols))
+	mem := &rowMemory{}
 	for i, c := range p.cols {
-		fields[i] = field{fieldPlan: c}
+		fields[i] = field{fieldPlan: c, mem: mem}
 		f := &fields[i]
 		switch c.kind {
 		case fString:
@@ -324,6 +325,7 @@ func (p *scanPlan) instance() ([]field, []any) {
 type field struct {
 	fieldPlan
 	p     unsafe.Pointer
+	mem   *rowMemory // shared by the fields of one result
 	texts map[string]string
 	hits  int  // values found in texts
 	full  bool // the column's values do not repeat enough to share (maxTexts, triedTexts)
@@ -380,13 +382,13 @@ func (f *textField) ScanBytes(b []byte) error {
 
 func (f *textField) text(b []byte) string {
 	if f.full {
-		return string(b)
+		return f.mem.text(b)
 	}
 	if s, ok := f.texts[string(b)]; ok {
 		f.hits++
 		return s
 	}
-	s := string(b)
+	s := f.mem.text(b)
 	if f.texts == nil {
 		f.texts = make(map[string]string, 8)
 	}
@@ -412,8 +414,51 @@ func (f *timeField) setTime(t time.Time, inf pgtype.InfinityModifier, valid bool
 	if valid && inf != pgtype.Finite {
 		return errors.New("direct scan: an infinite timestamp or date cannot be read into a time")
 	}
+	if f.ptr && valid {
+		*(**time.Time)(f.p) = f.mem.time(t)
+		return nil
+	}
 	set(f.p, f.ptr, t, valid)
 	return nil
+}
+
+// rowMemory is where the rows of one result keep their texts and the times of their nullable
+// time columns: a few shared blocks instead of an allocation per value (a page of incentives has
+// a paid_at in most rows, a page of participants a name and a NIK in each). A block lives as long
+// as any value in it; rows are read for one request.
+type rowMemory struct {
+	texts []byte
+	times []time.Time
+}
+
+const (
+	textBlock  = 2048 // bytes of texts per block
+	maxPooled  = 256  // longer texts get their own allocation
+	timesBlock = 16   // times per block
+)
+
+// text returns b as a string in the result's text blocks.
+func (m *rowMemory) text(b []byte) string {
+	if len(b) == 0 || len(b) > maxPooled {
+		return string(b)
+	}
+	if cap(m.texts)-len(m.texts) < len(b) {
+		m.texts = make([]byte, 0, textBlock)
+	}
+	off := len(m.texts)
+	m.texts = append(m.texts, b...) // never written again: the string below may alias it
+	return unsafe.String(&m.texts[off], len(b))
+}
+
+// time returns a pointer to a copy of t in the result's time blocks.
+func (m *rowMemory) time(t time.Time) *time.Time {
+	if len(m.times) == 0 {
+		m.times = make([]time.Time, timesBlock)
+	}
+	p := &m.times[0]
+	m.times = m.times[1:]
+	*p = t
+	return p
 }
 
 func (f *timeField) ScanTimestamptz(v pgtype.Timestamptz) error {
