@@ -396,12 +396,24 @@ func (s *listSpec[T, F]) findPerParent(ctx context.Context, idb bun.IDB, scope S
 	if err != nil {
 		return nil, fmt.Errorf("list %s per %s: %w", s.name, parentCol, err)
 	}
-	grouped := make(map[int64][]*T, len(parents))
-	for _, r := range s.masked(scope, rows) {
-		grouped[parentOf(r)] = append(grouped[parentOf(r)], r)
+	rows = s.masked(scope, rows)
+	// The statement returns each parent's rows together (ORDER BY parent.ord first): each page
+	// is a run of rows, sliced in place (capped, so that no page reaches into the next).
+	for i := 0; i < len(rows); {
+		id, j := parentOf(rows[i]), i+1
+		for j < len(rows) && parentOf(rows[j]) == id {
+			j++
+		}
+		if _, twice := out[id]; twice {
+			return nil, fmt.Errorf("list %s per %s: the rows of parent %d are not together", s.name, parentCol, id)
+		}
+		out[id] = s.finish(rows[i:j:j], order, key, p)
+		i = j
 	}
 	for _, id := range parents {
-		out[id] = s.finish(grouped[id], order, key, p)
+		if _, ok := out[id]; !ok {
+			out[id] = s.finish(nil, order, key, p)
+		}
 	}
 	return out, nil
 }

@@ -356,28 +356,31 @@ func addUp(groups []any) (int, int64, bool) {
 
 // connection is a page of objects of any covered type.
 type connection interface {
-	nodes() []any
+	size() int      // how many nodes the page has
+	node(i int) any // node i of the page
 	info() *model.PageInfo
 	cursor(i int) string
 }
 
 type conn[T any] struct {
-	c    model.Connection[T]
-	rows []any
+	c model.Connection[T]
 }
 
-func newConn[T any](c model.Connection[T]) *conn[T] {
-	ns := c.Nodes()
-	rows := make([]any, len(ns))
-	for i, n := range ns {
-		rows[i] = n
-	}
-	return &conn[T]{c: c, rows: rows}
-}
+func newConn[T any](c model.Connection[T]) *conn[T] { return &conn[T]{c: c} }
 
-func (c *conn[T]) nodes() []any          { return c.rows }
+func (c *conn[T]) size() int             { return len(c.c.Nodes()) }
+func (c *conn[T]) node(i int) any        { return c.c.Nodes()[i] }
 func (c *conn[T]) info() *model.PageInfo { return c.c.PageInfo() }
 func (c *conn[T]) cursor(i int) string   { return c.c.Cursor(i) }
+
+// nodesOf returns the nodes of a page.
+func nodesOf(c connection) []any {
+	out := make([]any, c.size())
+	for i := range out {
+		out[i] = c.node(i)
+	}
+	return out
+}
 
 // pageArgsOf reads the Relay arguments that the generated parsers returned.
 func pageArgsOf(a map[string]any) db.PageArgs {
@@ -459,10 +462,10 @@ func toOneKnown[P any, K comparable, V any](child **kind, l func(*loader.Loaders
 }
 
 // nested is a connection under each parent, paged and counted through the loaders' batches.
-func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
+func nested[P, T, F, O any](ck *connKind, by db.Parent, id func(*P) int64,
 	pages func(*loader.Loaders) *loader.Loader[loader.PageKey, *db.Page[T]],
 	counts func(*loader.Loaders) *loader.Loader[loader.PageKey, int]) *relation {
-	r := &relation{conn: conn}
+	r := &relation{conn: ck}
 	r.pages = func(x *fx, parents []any, a map[string]any, rows bool, cols []string) (map[any]connection, error) {
 		f, _ := a["filter"].(*F)
 		o, _ := a["orderBy"].(*O)
@@ -474,12 +477,14 @@ func nested[P, T, F, O any](conn *connKind, by db.Parent, id func(*P) int64,
 			return nil, errSlow
 		}
 		out := make(map[any]connection, len(parents))
+		conns := make([]conn[T], len(parents)) // one allocation for the pages of all parents
 		for i, p := range parents {
 			pg := got[keys[i]]
 			if pg == nil {
 				pg = &db.Page[T]{}
 			}
-			out[p] = newConn(model.NewConnection(pg, nil))
+			conns[i] = conn[T]{c: model.NewConnection(pg, nil)}
+			out[p] = &conns[i]
 		}
 		return out, nil
 	}
@@ -783,9 +788,15 @@ func (c *connSel) hasGroups() bool {
 
 // objects returns every row of the pages, once each.
 func objects(pages map[any]connection) []any {
-	var out []any
+	n := 0
 	for _, c := range pages {
-		out = append(out, c.nodes()...)
+		n += c.size()
+	}
+	out := make([]any, 0, n)
+	for _, c := range pages {
+		for i := range c.size() {
+			out = append(out, c.node(i))
+		}
 	}
 	return out
 }
@@ -982,13 +993,13 @@ func (c *connSel) write(x *fx, parent any, cn connection, total int, amount int6
 			}
 			x.list(len(rows), func(j int) { g.obj.write(x, rows[j]) })
 		case "nodes":
-			rows, s := cn.nodes(), c.nodes[i]
-			x.list(len(rows), func(j int) { s.write(x, rows[j]) })
+			s := c.nodes[i]
+			x.list(cn.size(), func(j int) { s.write(x, cn.node(j)) })
 		case "pageInfo":
 			writePageInfo(x, c.pageInfoKeys[i], c.pageInfo[i], cn.info())
 		case "edges":
-			rows, e := cn.nodes(), c.edges[i]
-			x.list(len(rows), func(j int) { e.write(x, cn, j, rows[j]) })
+			e := c.edges[i]
+			x.list(cn.size(), func(j int) { e.write(x, cn, j, cn.node(j)) })
 		}
 	})
 }

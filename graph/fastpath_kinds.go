@@ -435,7 +435,8 @@ func (r *rootSel) fetch(x *fx) error {
 		// they are fetched at once (db.Together). The count and the amount stay together, as they
 		// may be one statement behind one sync.Once.
 		var tasks []func() error
-		if nodes := c.page.nodes(); len(nodes) > 0 {
+		if c.page.size() > 0 {
+			nodes := nodesOf(c.page)
 			tasks = append(tasks, func() error { return r.conn.fetch(x, nodes) })
 		}
 		totals := func() error {
