@@ -310,6 +310,13 @@ func (s *listSpec[T, F]) masked(scope Scope, rows []*T) []*T {
 // finish trims the extra row, restores the requested order and computes the cursors.
 func (s *listSpec[T, F]) finish(rows []*T, order string, key sortKey[T], p *pagePlan) *Page[T] {
 	page := &Page[T]{}
+	s.fill(page, rows, func(r *T) string { return s.encodeCursor(order, key, r) }, p)
+	return page
+}
+
+// fill makes page the page of rows, as finish does, with cursor as the cursor of a row (pages of
+// one statement share it).
+func (s *listSpec[T, F]) fill(page *Page[T], rows []*T, cursor func(*T) string, p *pagePlan) {
 	more := len(rows) > p.limit
 	if more {
 		rows = rows[:p.limit]
@@ -323,8 +330,7 @@ func (s *listSpec[T, F]) finish(rows []*T, order string, key sortKey[T], p *page
 		page.HasPreviousPage = p.after != nil
 	}
 	page.Rows = rows
-	page.cursor = func(r *T) string { return s.encodeCursor(order, key, r) }
-	return page
+	page.cursor = cursor
 }
 
 // find returns one page of the rows that scope and f select, in the given order.
@@ -398,21 +404,31 @@ func (s *listSpec[T, F]) findPerParent(ctx context.Context, idb bun.IDB, scope S
 	}
 	rows = s.masked(scope, rows)
 	// The statement returns each parent's rows together (ORDER BY parent.ord first): each page
-	// is a run of rows, sliced in place (capped, so that no page reaches into the next).
+	// is a run of rows, sliced in place (capped, so that no page reaches into the next). The
+	// pages share one allocation and one cursor function.
+	pages := make([]Page[T], len(parents))
+	cursor := func(r *T) string { return s.encodeCursor(order, key, r) }
+	n := 0
 	for i := 0; i < len(rows); {
 		id, j := parentOf(rows[i]), i+1
 		for j < len(rows) && parentOf(rows[j]) == id {
 			j++
 		}
-		if _, twice := out[id]; twice {
+		if _, twice := out[id]; twice || n == len(pages) {
 			return nil, fmt.Errorf("list %s per %s: the rows of parent %d are not together", s.name, parentCol, id)
 		}
-		out[id] = s.finish(rows[i:j:j], order, key, p)
+		s.fill(&pages[n], rows[i:j:j], cursor, p)
+		out[id] = &pages[n]
+		n++
 		i = j
 	}
 	for _, id := range parents {
-		if _, ok := out[id]; !ok {
-			out[id] = s.finish(nil, order, key, p)
+		if _, ok := out[id]; !ok && n < len(pages) {
+			s.fill(&pages[n], nil, cursor, p)
+			out[id] = &pages[n]
+			n++
+		} else if !ok {
+			out[id] = s.finish(nil, order, key, p) // a parent named twice
 		}
 	}
 	return out, nil
@@ -503,15 +519,20 @@ func (s *listSpec[T, F]) listByColumn(ctx context.Context, idb bun.IDB, scope Sc
 	return out, nil
 }
 
-// sortedKeys returns keys in ascending order (a sorted copy when they are not). Statements that
-// name a set of keys name them sorted: callers often collect keys through maps, and the same set
-// in another order would be another statement text, which pgx prepares and caches anew on every
-// request (and which pushes the recurring statements out of its cache).
+// sortedKeys returns keys in ascending order, each once (a sorted copy when they are not).
+// Statements that name a set of keys name them sorted: callers often collect keys through maps,
+// and the same set in another order would be another statement text, which pgx prepares and
+// caches anew on every request (and which pushes the recurring statements out of its cache). A
+// per-parent statement returns one run of rows per key (findPerParent).
 func sortedKeys(keys []int64) []int64 {
-	if slices.IsSorted(keys) {
+	sorted := true
+	for i := 1; i < len(keys) && sorted; i++ {
+		sorted = keys[i-1] < keys[i]
+	}
+	if sorted {
 		return keys
 	}
 	out := slices.Clone(keys)
 	slices.Sort(out)
-	return out
+	return slices.Compact(out)
 }
