@@ -9,6 +9,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -252,6 +254,23 @@ func TestConfig(t *testing.T) {
 	cfg, err = loadConfig(func(k string) string { return map[string]string{"GOGC": "100", "GOMEMLIMIT": "1GiB"}[k] })
 	if err != nil || cfg.GCPercent != 0 || cfg.MemoryLimit != 0 {
 		t.Errorf("loadConfig(GOGC, GOMEMLIMIT set) = GC target %d, memory limit %d, %v; want both left to the runtime", cfg.GCPercent, cfg.MemoryLimit, err)
+	}
+}
+
+// TestTuneGCHeapProfile checks that the runtime samples allocations for heap profiles only when
+// PPROF_ADDR serves them.
+func TestTuneGCHeapProfile(t *testing.T) {
+	rate, percent := runtime.MemProfileRate, debug.SetGCPercent(-1)
+	debug.SetGCPercent(percent)
+	t.Cleanup(func() { runtime.MemProfileRate = rate; debug.SetGCPercent(percent) })
+	runtime.MemProfileRate = 512 * 1024
+	tuneGC(config{PprofAddr: "127.0.0.1:0"})
+	if runtime.MemProfileRate != 512*1024 {
+		t.Errorf("with PPROF_ADDR: MemProfileRate = %d, want the runtime's default 524288", runtime.MemProfileRate)
+	}
+	tuneGC(config{})
+	if runtime.MemProfileRate != 0 {
+		t.Errorf("without PPROF_ADDR: MemProfileRate = %d, want 0 (no allocation sampling)", runtime.MemProfileRate)
 	}
 }
 
