@@ -3,6 +3,8 @@ package db_test
 import (
 	"context"
 	"reflect"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -112,5 +114,44 @@ func TestPipelineError(t *testing.T) {
 		if _, err := db.FindWavesByIDs(context.Background(), bdb, db.Unrestricted, []int64{1}); err != nil {
 			t.Fatalf("after a failed batch: %v", err)
 		}
+	}
+}
+
+// TestTogetherPanicsAndOverflow checks that a fetcher that panics in one of Together's workers
+// makes Together return an error (the request fails instead of the process), and that more
+// fetchers at once than the workers (256) all run.
+func TestTogetherPanicsAndOverflow(t *testing.T) {
+	ctx := db.WithPipeline(context.Background())
+	err := db.Together(ctx, 3, func(i int) error {
+		if i == 2 {
+			var m map[string]int
+			m["boom"] = 1 // a nil map: panics
+		}
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "panicked") {
+		t.Errorf("Together with a panicking fetcher = %v, want an error saying it panicked", err)
+	}
+	const n = 600
+	var ran atomic.Int64
+	release := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Together(context.Background(), n, func(i int) error {
+			ran.Add(1)
+			<-release // hold every worker until all have started
+			return nil
+		})
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for ran.Load() < n && time.Now().Before(deadline) {
+		time.Sleep(time.Millisecond)
+	}
+	close(release)
+	if got := ran.Load(); got != n {
+		t.Fatalf("%d of %d fetchers ran at once", got, n)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Together(%d) = %v", n, err)
 	}
 }
