@@ -112,6 +112,30 @@ type listSpec[T any, F any] struct {
 	// cursorColumns lists, per order, the columns a cursor's value reads that the sort key's
 	// expression does not name (see WithColumns).
 	cursorColumns map[string][]string
+	// joined are columns of another table that a row can carry (a scan-only field of T), read
+	// through a join when WithColumns asks for them by name (see withJoined).
+	joined map[string]joinedColumn
+}
+
+// joinedColumn is a column that a page (find) or a lookup by key (byColumn) reads from another table: join is the JOIN
+// clause, expr what it selects.
+type joinedColumn struct {
+	join, expr string
+}
+
+// withJoined adds to q the joined columns that ctx asks for (WithColumns). Only catalogue tables
+// are joined: they are public, so the join shows nothing that a scope would hide.
+func (s *listSpec[T, F]) withJoined(ctx context.Context, q *bun.SelectQuery) *bun.SelectQuery {
+	if len(s.joined) == 0 {
+		return q
+	}
+	asked, _ := ctx.Value(columnsKey{}).([]string)
+	for _, name := range asked {
+		if j, ok := s.joined[name]; ok {
+			q = q.Join(j.join).ColumnExpr(j.expr + " AS " + name)
+		}
+	}
+	return q
 }
 
 // Parent names the foreign key that a nested connection groups rows by.
@@ -355,7 +379,7 @@ func (s *listSpec[T, F]) find(ctx context.Context, idb bun.IDB, scope Scope, f *
 	if err != nil {
 		return nil, err
 	}
-	if err := scanModels(ctx, idb, s.keyset(q, key, p), &rows); err != nil {
+	if err := scanModels(ctx, idb, s.withJoined(ctx, s.keyset(q, key, p)), &rows); err != nil {
 		return nil, fmt.Errorf("list %s: %w", s.name, err)
 	}
 	return s.finish(s.masked(scope, rows), order, key, p), nil
@@ -489,7 +513,7 @@ func (s *listSpec[T, F]) byColumn(ctx context.Context, idb bun.IDB, scope Scope,
 	list := keysOf(ctx, idb, sortedKeys(keys))
 	q := scope.restrict(idb.NewSelect().Model(&rows).Column(readColumns[T](ctx, idb, col)...), s.table, s.alias).
 		Where(s.alias+"."+col+" = ANY(?::bigint[])", list.frag)
-	if err := scanModels(ctx, idb, q, &rows, list.args...); err != nil {
+	if err := scanModels(ctx, idb, s.withJoined(ctx, q), &rows, list.args...); err != nil {
 		return nil, fmt.Errorf("find %s by %s: %w", s.name, col, err)
 	}
 	for _, r := range s.masked(scope, rows) {

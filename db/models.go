@@ -150,6 +150,9 @@ type Course struct {
 	RatingSum       int64        `bun:"rating_sum"`
 	EnrollmentCount int          `bun:"enrollment_count"`
 	CreatedAt       time.Time    `bun:"created_at"`
+	// ProviderName is the provider's name, read with the course by a page of courses or a lookup
+	// by id when asked for by name (WithColumns "provider_name"; a join), otherwise nil.
+	ProviderName *string `bun:"provider_name,scanonly" json:"-"`
 }
 
 // Rating is the course's average review rating rounded to two decimals, or nil before any review.

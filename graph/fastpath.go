@@ -302,6 +302,10 @@ type relation struct {
 	key   []string  // the parent's columns the relation follows
 	// one, pages and counts fetch for all parents at once, reading cols of the children.
 	one func(x *fx, parents []any, cols []string) (map[any]any, error)
+	// carry, when set, are columns of the parent that hold what known (toOneKnown) reads of the
+	// child, and carries the child's columns they hold: a selection that reads no other column
+	// of the child reads them with the parent (compileObj), and the child needs no fetch.
+	carry, carries []string
 	// direct, when set, is a to-one relation's child read straight off its parent (a group's
 	// key): no fetch, no map from parents to children, and no two parents share a child. It is
 	// false where the parent has none, and the request then goes to gqlgen's executor.
@@ -435,8 +439,8 @@ func toOne[P any, K comparable, V any](child **kind, keyCol string, l func(*load
 // toOneKnown is toOne for parents that may carry what a selection reads of their child: known
 // returns that child when cols are all it holds (a group key's wave with its number, read with
 // the group), or false, and then the children are loaded as toOne loads them.
-func toOneKnown[P any, K comparable, V any](child **kind, l func(*loader.Loaders) *loader.Loader[K, *V], key func(*P) (K, bool), known func(*P, []string) (*V, bool)) *relation {
-	r := toOne(child, "", l, key, false)
+func toOneKnown[P any, K comparable, V any](child **kind, keyCol string, l func(*loader.Loaders) *loader.Loader[K, *V], key func(*P) (K, bool), required bool, known func(*P, []string) (*V, bool)) *relation {
+	r := toOne(child, keyCol, l, key, required)
 	load := r.one
 	r.one = func(x *fx, parents []any, cols []string) (map[any]any, error) {
 		out := make(map[any]any, len(parents))
@@ -572,6 +576,16 @@ func withGroups[P, F, G any](r *relation, by db.Parent, id func(*P) int64, group
 	return r
 }
 
+// subset reports whether every one of a is in b.
+func subset(a, b []string) bool {
+	for _, c := range a {
+		if !slices.Contains(b, c) {
+			return false
+		}
+	}
+	return true
+}
+
 // lazyChild sets the relation's child kind once the kinds, which refer to each other, exist.
 func lazyChild(r *relation, child **kind) {
 	pendingChildren = append(pendingChildren, func() { r.child = *child })
@@ -669,6 +683,9 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 		if rel.conn == nil {
 			if rs.obj, err = x.compileObj(rel.child, f.Selections); err != nil {
 				return nil, err
+			}
+			if rel.carry != nil && !rs.obj.nested && subset(rs.obj.cols, rel.carries) {
+				s.cols = append(s.cols, rel.carry...)
 			}
 		} else {
 			if rs.args, err = x.args(k.name, f); err != nil {
