@@ -38,8 +38,11 @@ const (
 	sqlEnrollments = `SELECT e.id, e.participant_id, e.course_id, e.price, e.status, e.purchased_at FROM unnest('{%s}'::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (SELECT id, participant_id, course_id, price, status, purchased_at FROM enrollments WHERE participant_id = parent.id ORDER BY id LIMIT 11) e ORDER BY parent.ord, e.id;`
 	sqlCourses     = `SELECT id, provider_id, title, category, mode FROM courses WHERE id = ANY('{%s}'::bigint[]);`
 	sqlProviders   = `SELECT id, name FROM providers WHERE id = ANY('{%s}'::bigint[]);`
-	sqlIncentives  = `SELECT i.id, i.participant_id, i.kind, i.sequence, i.amount, i.due_on, i.status, i.paid_at FROM unnest('{%s}'::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (SELECT id, participant_id, kind, sequence, amount, due_on, status, paid_at FROM incentives WHERE participant_id = parent.id ORDER BY id LIMIT 11) i ORDER BY parent.ord, i.id;`
-	sqlJSON        = `SELECT json_build_object('nodes', coalesce(json_agg(json_build_object(` +
+	// The courses with their providers' names joined: the other minimal form, which our server
+	// sends since it reads a provider's id and name with its course (four statements).
+	sqlCoursesJoined = `SELECT c.id, c.provider_id, c.title, c.category, c.mode, pr.name FROM courses c LEFT JOIN providers pr ON pr.id = c.provider_id WHERE c.id = ANY('{%s}'::bigint[]);`
+	sqlIncentives    = `SELECT i.id, i.participant_id, i.kind, i.sequence, i.amount, i.due_on, i.status, i.paid_at FROM unnest('{%s}'::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (SELECT id, participant_id, kind, sequence, amount, due_on, status, paid_at FROM incentives WHERE participant_id = parent.id ORDER BY id LIMIT 11) i ORDER BY parent.ord, i.id;`
+	sqlJSON          = `SELECT json_build_object('nodes', coalesce(json_agg(json_build_object(` +
 		`'id', p.id, 'nik', p.nik, 'fullName', p.full_name, 'gender', p.gender, 'status', p.status, 'balance', p.balance, 'registeredAt', p.registered_at, ` +
 		`'enrollments', (SELECT coalesce(json_agg(json_build_object('id', e.id, 'price', e.price, 'status', e.status, 'purchasedAt', e.purchased_at, ` +
 		`'course', json_build_object('id', c.id, 'title', c.title, 'category', c.category, 'mode', c.mode, 'provider', json_build_object('id', pr.id, 'name', pr.name))) ORDER BY e.id), '[]') ` +
@@ -85,10 +88,12 @@ func cmdPgbench(args []string) error {
 	}
 	batched := []string{sqlPage, fmt.Sprintf(sqlEnrollments, pids), fmt.Sprintf(sqlCourses, courseIDs),
 		fmt.Sprintf(sqlProviders, providerIDs), fmt.Sprintf(sqlIncentives, pids)}
+	joined := []string{sqlPage, fmt.Sprintf(sqlEnrollments, pids), fmt.Sprintf(sqlCoursesJoined, courseIDs),
+		fmt.Sprintf(sqlIncentives, pids)}
 	scripts := []struct {
 		name  string
 		stmts []string
-	}{{"batched", batched}, {"json", []string{sqlJSON}}}
+	}{{"batched", batched}, {"joined", joined}, {"json", []string{sqlJSON}}}
 
 	for _, s := range scripts {
 		path := filepath.Join(*dir, "pgbench", s.name+".sql")
