@@ -504,6 +504,18 @@ const (
 	rawBool
 )
 
+// binaryKinds are the binary columns that each kind of field decodes raw, by type.
+var binaryKinds = func() map[fieldKind]map[uint32]rawKind {
+	ints := map[uint32]rawKind{pgtype.Int8OID: rawInt8, pgtype.Int4OID: rawInt4, pgtype.Int2OID: rawInt2}
+	return map[fieldKind]map[uint32]rawKind{
+		fInt64: ints,
+		fInt:   ints,
+		fTime:  {pgtype.TimestamptzOID: rawTimestamptz, pgtype.DateOID: rawDate},
+		fFloat: {pgtype.Float8OID: rawFloat8},
+		fBool:  {pgtype.BoolOID: rawBool},
+	}
+}()
+
 // rawKinds returns how to decode each column of r into fields, or nil when some column needs
 // pgx's scan plans.
 func rawKinds(r pgx.Rows, fields []field) []rawKind {
@@ -527,31 +539,9 @@ func rawKinds(r pgx.Rows, fields []field) []rawKind {
 					k = rawText
 				}
 			}
-		case fInt64, fInt:
-			switch {
-			case !binary:
-			case fd.DataTypeOID == pgtype.Int8OID:
-				k = rawInt8
-			case fd.DataTypeOID == pgtype.Int4OID:
-				k = rawInt4
-			case fd.DataTypeOID == pgtype.Int2OID:
-				k = rawInt2
-			}
-		case fTime:
-			switch {
-			case !binary:
-			case fd.DataTypeOID == pgtype.TimestamptzOID:
-				k = rawTimestamptz
-			case fd.DataTypeOID == pgtype.DateOID:
-				k = rawDate
-			}
-		case fFloat:
-			if binary && fd.DataTypeOID == pgtype.Float8OID {
-				k = rawFloat8
-			}
-		case fBool:
-			if binary && fd.DataTypeOID == pgtype.BoolOID {
-				k = rawBool
+		default:
+			if binary {
+				k = binaryKinds[fields[i].kind][fd.DataTypeOID]
 			}
 		}
 		if k == 0 {
