@@ -432,14 +432,14 @@ type rowMemory struct {
 }
 
 const (
-	textBlock  = 2048 // bytes of texts per block
-	maxPooled  = 256  // longer texts get their own allocation
-	timesBlock = 16   // times per block
+	textBlock    = 2048 // bytes of texts per block
+	maxBlockText = 256  // longer texts get their own allocation
+	timesBlock   = 16   // times per block
 )
 
 // text returns b as a string in the result's text blocks.
 func (m *rowMemory) text(b []byte) string {
-	if len(b) == 0 || len(b) > maxPooled {
+	if len(b) == 0 || len(b) > maxBlockText {
 		return string(b)
 	}
 	if cap(m.texts)-len(m.texts) < len(b) {

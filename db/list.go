@@ -117,8 +117,8 @@ type listSpec[T any, F any] struct {
 	joined map[string]joinedColumn
 }
 
-// joinedColumn is a column that a page (find) or a lookup by key (byColumn) reads from another table: join is the JOIN
-// clause, expr what it selects.
+// joinedColumn is a column that a page (find) or a lookup by key (byColumn) reads from another
+// table: join is the JOIN clause, expr what it selects.
 type joinedColumn struct {
 	join, expr string
 }
@@ -446,13 +446,13 @@ func (s *listSpec[T, F]) findPerParent(ctx context.Context, idb bun.IDB, scope S
 		n++
 		i = j
 	}
+	// The parents without rows get empty pages: there are at most as many distinct parents as
+	// pages, so they fit.
 	for _, id := range parents {
-		if _, ok := out[id]; !ok && n < len(pages) {
+		if _, ok := out[id]; !ok {
 			s.fill(&pages[n], nil, cursor, p)
 			out[id] = &pages[n]
 			n++
-		} else if !ok {
-			out[id] = s.finish(nil, order, key, p) // a parent named twice
 		}
 	}
 	return out, nil

@@ -780,13 +780,14 @@ func someString(s *string) (string, bool) {
 // course (the course's provider_name, joined in its statement: db.Course.ProviderName), so that
 // a page's enrollments' courses and their providers take one statement, not two in a row.
 func courseProvider() *relation {
+	carries := []string{"id", "name"} // the provider's columns that a course carries
 	r := toOneKnown(&providerKind, "provider_id", providerByID, func(o *db.Course) (int64, bool) { return o.ProviderID, true }, true,
 		func(o *db.Course, cols []string) (*db.Provider, bool) {
-			if o.ProviderName == nil || !subset(cols, []string{"id", "name"}) {
+			if o.ProviderName == nil || !subset(cols, carries) {
 				return nil, false
 			}
 			return &db.Provider{ID: o.ProviderID, Name: *o.ProviderName}, true
 		})
-	r.carry, r.carries = []string{"provider_name"}, []string{"id", "name"}
+	r.carry, r.carries = []string{"provider_name"}, carries
 	return r
 }
