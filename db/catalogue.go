@@ -108,7 +108,7 @@ var courses = &listSpec[Course, CourseFilter]{
 	// A course's provider's name, read with the course (a page's enrollments' courses with their
 	// providers' names: one statement instead of two one after the other).
 	joined: map[string]joinedColumn{
-		"provider_name": {join: "LEFT JOIN providers AS cpr ON cpr.id = c.provider_id", expr: "cpr.name"},
+		"provider_name": {joins: []string{"LEFT JOIN providers AS cpr ON cpr.id = c.provider_id"}, expr: "cpr.name"},
 	},
 	id: func(c *Course) int64 { return c.ID },
 	orders: map[string]sortKey[Course]{

@@ -28,11 +28,23 @@ type EnrollmentOrder struct {
 	Direction OrderDirection
 }
 
+// enrollmentCourse joins an enrollment's course.
+const enrollmentCourse = "LEFT JOIN courses AS ec ON ec.id = e.course_id"
+
 var enrollments = &listSpec[Enrollment, EnrollmentFilter]{
 	name:  "enrollments",
 	alias: "e",
 	table: tableEnrollments,
 	id:    func(e *Enrollment) int64 { return e.ID },
+	// An enrollment's course, with its provider's name, read with the enrollment (Enrollment's
+	// Course fields).
+	joined: map[string]joinedColumn{
+		"course_provider_id":   {joins: []string{enrollmentCourse}, expr: "ec.provider_id"},
+		"course_title":         {joins: []string{enrollmentCourse}, expr: "ec.title"},
+		"course_category":      {joins: []string{enrollmentCourse}, expr: "ec.category"},
+		"course_mode":          {joins: []string{enrollmentCourse}, expr: "ec.mode"},
+		"course_provider_name": {joins: []string{enrollmentCourse, "LEFT JOIN providers AS epr ON epr.id = ec.provider_id"}, expr: "epr.name"},
+	},
 	orders: map[string]sortKey[Enrollment]{
 		"ID":           {"e.id", kindInt, func(e *Enrollment) any { return e.ID }},
 		"PURCHASED_AT": {"e.purchased_at", kindTime, func(e *Enrollment) any { return e.PurchasedAt }},

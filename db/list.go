@@ -117,23 +117,35 @@ type listSpec[T any, F any] struct {
 	joined map[string]joinedColumn
 }
 
-// joinedColumn is a column that a page (find) or a lookup by key (byColumn) reads from another
-// table: join is the JOIN clause, expr what it selects.
+// joinedColumn is a column that a page (find, findPerParent) or a lookup by key (byColumn) reads
+// from another table: joins are the JOIN clauses it needs, in order, and expr what it selects.
+// Columns that name the same JOIN clause share it.
 type joinedColumn struct {
-	join, expr string
+	joins []string
+	expr  string
 }
 
-// withJoined adds to q the joined columns that ctx asks for (WithColumns). Only catalogue tables
-// are joined: they are public, so the join shows nothing that a scope would hide.
+// withJoined adds to q the joined columns that ctx asks for (WithColumns), each JOIN clause once.
+// Only catalogue tables are joined, with LEFT JOINs: they are public, so the join shows nothing
+// that a scope would hide, and it keeps every row.
 func (s *listSpec[T, F]) withJoined(ctx context.Context, q *bun.SelectQuery) *bun.SelectQuery {
 	if len(s.joined) == 0 {
 		return q
 	}
 	asked, _ := ctx.Value(columnsKey{}).([]string)
+	var joins []string
 	for _, name := range asked {
-		if j, ok := s.joined[name]; ok {
-			q = q.Join(j.join).ColumnExpr(j.expr + " AS " + name)
+		j, ok := s.joined[name]
+		if !ok {
+			continue
 		}
+		for _, join := range j.joins {
+			if !slices.Contains(joins, join) {
+				joins = append(joins, join)
+				q = q.Join(join)
+			}
+		}
+		q = q.ColumnExpr(j.expr + " AS " + name)
 	}
 	return q
 }
@@ -420,9 +432,11 @@ func (s *listSpec[T, F]) findPerParent(ctx context.Context, idb bun.IDB, scope S
 	inner = s.keyset(inner.Where(s.alias+"."+parentCol+" = parent.id"), key, p)
 	var rows []*T
 	keys := keysOf(ctx, idb, sortedKeys(parents))
-	err = scanModels(ctx, idb, idb.NewSelect().Model(&rows).Column(cols...).
+	outer := idb.NewSelect().Model(&rows).Column(cols...).
 		ModelTableExpr("unnest(?::bigint[]) WITH ORDINALITY AS parent(id, ord) CROSS JOIN LATERAL (?) AS "+s.alias, keys.frag, inner).
-		OrderExpr("parent.ord, "+outerOrder), &rows, keys.args...)
+		OrderExpr("parent.ord, " + outerOrder)
+	// Joined columns join the pages' rows, outside the inner query: only the rows of the pages.
+	err = scanModels(ctx, idb, s.withJoined(ctx, outer), &rows, keys.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s per %s: %w", s.name, parentCol, err)
 	}

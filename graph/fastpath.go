@@ -304,7 +304,9 @@ type relation struct {
 	one func(x *fx, parents []any, cols []string) (map[any]any, error)
 	// carry, when set, are columns of the parent that hold what known (toOneKnown) reads of the
 	// child, and carries the child's columns they hold: a selection that reads no other column
-	// of the child reads them with the parent (compileObj), and the child needs no fetch.
+	// of the child reads them with the parent (compileObj), and the child needs no fetch. The
+	// child's own relations are fetched from it as usual (an enrollment's course carries its
+	// provider's name, which the course's provider reads in turn).
 	carry, carries []string
 	// direct, when set, is a to-one relation's child read straight off its parent (a group's
 	// key): no fetch, no map from parents to children, and no two parents share a child. It is
@@ -684,7 +686,7 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 			if rs.obj, err = x.compileObj(rel.child, f.Selections); err != nil {
 				return nil, err
 			}
-			if rel.carry != nil && !rs.obj.nested && subset(rs.obj.cols, rel.carries) {
+			if rel.carry != nil && subset(rs.obj.cols, rel.carries) {
 				s.cols = append(s.cols, rel.carry...)
 			}
 		} else {

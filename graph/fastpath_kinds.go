@@ -115,8 +115,7 @@ func init() {
 		rels: map[string]*relation{
 			"participant": toOne(&participantKind, "participant_id", participantByID,
 				func(o *db.Enrollment) (int64, bool) { return o.ParticipantID, true }, true),
-			"course": toOne(&courseKind, "course_id", func(l *loader.Loaders) *loader.Loader[int64, *db.Course] { return l.CourseByID },
-				func(o *db.Enrollment) (int64, bool) { return o.CourseID, true }, true),
+			"course": enrollmentCourse(),
 			"platform": toOne(&platformKind, "platform_id", func(l *loader.Loaders) *loader.Loader[int64, *db.Platform] { return l.PlatformByID },
 				func(o *db.Enrollment) (int64, bool) { return o.PlatformID, true }, true),
 			"provider": toOne(&providerKind, "provider_id", providerByID,
@@ -774,6 +773,25 @@ func someString(s *string) (string, bool) {
 		return "", false
 	}
 	return *s, true
+}
+
+// enrollmentCourse is an enrollment's course. A selection of the course's columns that an
+// enrollment carries (db.Enrollment's Course fields: its title, category, mode and provider, with
+// the provider's id and name) is read with the enrollment, in its statement; so a page's
+// enrollments, their courses and the courses' providers take one statement.
+func enrollmentCourse() *relation {
+	carries := []string{"id", "provider_id", "title", "category", "mode", "provider_name"} // the course's columns that an enrollment carries
+	r := toOneKnown(&courseKind, "course_id", func(l *loader.Loaders) *loader.Loader[int64, *db.Course] { return l.CourseByID },
+		func(o *db.Enrollment) (int64, bool) { return o.CourseID, true }, true,
+		func(o *db.Enrollment, cols []string) (*db.Course, bool) {
+			if o.CourseProviderID == 0 || !subset(cols, carries) {
+				return nil, false
+			}
+			return &db.Course{ID: o.CourseID, ProviderID: o.CourseProviderID, Title: o.CourseTitle, Category: o.CourseCategory,
+				Mode: o.CourseMode, ProviderName: &o.CourseProviderName}, true
+		})
+	r.carry, r.carries = []string{"course_provider_id", "course_title", "course_category", "course_mode", "course_provider_name"}, carries
+	return r
 }
 
 // courseProvider is a course's provider. A selection of its id and name alone is read with the

@@ -208,6 +208,9 @@ func TestFastPathMatches(t *testing.T) {
 			edges { node { c: enrollments(last: 1) { nodes { id } } } } } }`,
 		`{ enrollments(first: 30, filter: {status: [COMPLETED]}) { nodes { course { id enrollments(first: 2) { totalCount nodes { id } } provider { id } } } } }`,
 		`{ participants(last: 3) { pageInfo { hasPreviousPage hasNextPage startCursor } edges { cursor node { id } } } }`,
+		// Courses read with their enrollments (with their providers' ids and names), and not.
+		`{ participants(first: 4) { nodes { enrollments(first: 3) { nodes { id course { id title category mode provider { id name } } } }
+			more: enrollments(first: 2) { nodes { course { title provider { id name kind } } } } } } }`,
 		// Nested aggregates: counts, amounts and groups per parent, with and without rows and filters,
 		// group keys with entities of their own.
 		`query($pr: ID!) { provider(id: $pr) { courses { groups(by: [MODE]) { key { mode } count } } } }`,
@@ -312,9 +315,10 @@ func nilIfEmpty(s string) any {
 }
 
 // TestFastPathStatements checks that the fast path runs one statement per relation and position,
-// whatever the number of rows: the nested page of the benchmark is four statements (the page, the
-// enrollments, their courses with their providers' names, the incentives); a provider selection
-// that reads more than its id and name takes a fifth (the providers).
+// whatever the number of rows: the nested page of the benchmark is three statements (the page, the
+// enrollments with their courses and the courses' providers' names, the incentives); a provider
+// selection that reads more than its id and name takes a fourth (the providers), and so does a
+// course selection that reads more than an enrollment carries (the courses).
 func TestFastPathStatements(t *testing.T) {
 	e := newExecutors(t)
 	const q = `{ participants(first: 50) { pageInfo { hasNextPage endCursor } nodes {
@@ -326,11 +330,17 @@ func TestFastPathStatements(t *testing.T) {
 	if code, body := post(e.fast, e.a.token, q, nil); code != http.StatusOK || bytes.Contains(body, []byte(`"errors"`)) {
 		t.Fatalf("status %d: %.500s", code, body)
 	}
-	if got := e.a.queries.Count(); got != 4 {
-		t.Errorf("the nested page ran %d statements on the fast path, want 4:\n%s", got, strings.Join(e.a.queries.Queries(), "\n"))
+	if got := e.a.queries.Count(); got != 3 {
+		t.Errorf("the nested page ran %d statements on the fast path, want 3:\n%s", got, strings.Join(e.a.queries.Queries(), "\n"))
 	}
-	if qs := e.a.queries.Queries(); len(qs) == 4 && !strings.Contains(qs[3], "provider_name") {
-		t.Errorf("the courses' statement does not read their providers' names:\n%s", qs[3])
+	carried := 0
+	for _, stmt := range e.a.queries.Queries() {
+		if strings.Contains(stmt, `FROM "enrollments"`) && strings.Contains(stmt, "course_title") && strings.Contains(stmt, "course_provider_name") {
+			carried++
+		}
+	}
+	if carried != 1 {
+		t.Errorf("the enrollments' statement does not read their courses and the providers' names:\n%s", strings.Join(e.a.queries.Queries(), "\n"))
 	}
 	// The page's enrollments and incentives went to PostgreSQL together, in one round trip.
 	if b, s, _ := db.PipelineStats(); b-batches != 1 || s-batched != 2 {
@@ -375,7 +385,14 @@ func TestFastPathStatements(t *testing.T) {
 	}
 	// A provider's kind is not read with the course: the providers take their own statement.
 	run("the nested page with the providers' kinds", `{ participants(first: 50) { nodes { id
-		enrollments(first: 10) { nodes { id course { id title provider { id name kind } } } } } } }`, 4, 0)
+		enrollments(first: 10) { nodes { id course { id title provider { id name kind } } } } } } }`, 3, 0)
+	// Nor is a course's description read with its enrollment: the courses take their own
+	// statement, which reads the providers' names.
+	run("the nested page with the courses' descriptions", `{ participants(first: 50) { nodes { id
+		enrollments(first: 10) { nodes { id course { id description provider { id name } } } } } } }`, 3, 0)
+	if qs := e.a.queries.Queries(); len(qs) != 3 || !strings.Contains(qs[2], `FROM "courses"`) || !strings.Contains(qs[2], "provider_name") || strings.Contains(qs[1], "course_title") {
+		t.Errorf("the courses are not read in a statement of their own, with their providers' names:\n%s", strings.Join(qs, "\n"))
+	}
 	// A page of courses reads its providers' names with the courses, in one statement.
 	run("the catalogue page", `{ courses(first: 20, orderBy: {field: PRICE, direction: ASC}) { nodes { id title provider { name } } } }`, 1, 0)
 	// A page's nested totals: one statement per aggregate for all parents, sent together.
@@ -403,8 +420,8 @@ func TestFastPathStatements(t *testing.T) {
 	// statements after the groups (the page, the groups, then the count and the sum together).
 	run("the totals beside cut groups", `{ providers(first: 3) { nodes { id
 		enrollments { totalCount totalAmount groups(by: [STATUS], first: 1) { key { status } count } } } } }`, 4, 2)
-	if e.fastStats.Fast.Load() != 13 {
-		t.Errorf("the fast path answered %d operations, want 13", e.fastStats.Fast.Load())
+	if e.fastStats.Fast.Load() != 14 {
+		t.Errorf("the fast path answered %d operations, want 14", e.fastStats.Fast.Load())
 	}
 
 	// A group key's wave number comes with the groups; other wave fields take a second statement.
