@@ -237,7 +237,7 @@ type Enrollment struct {
 	// The course's columns, read with the enrollment when asked for by name (WithColumns
 	// "course_title" and the others; a join, see enrollments.joined), otherwise zero. A page's
 	// enrollments with their courses and the courses' providers' names take one statement, not
-	// three one after the other. CourseProviderID, never zero when read, tells that they were.
+	// two one after the other. CourseProviderID, never zero when read, tells that they were.
 	CourseProviderID   int64        `bun:"course_provider_id,scanonly" json:"-"`
 	CourseTitle        string       `bun:"course_title,scanonly" json:"-"`
 	CourseCategory     string       `bun:"course_category,scanonly" json:"-"`
