@@ -65,6 +65,7 @@ type config struct {
 	Introspection    bool          // INTROSPECTION: on by default in development
 	LogLevel         slog.Level    // LOG_LEVEL
 	DBMaxConns       int           // DB_MAX_CONNS
+	DBReadSlots      int           // DB_READ_SLOTS: round trips of reads at once, beyond which they share them
 	AuthSecret       string        // AUTH_SECRET: HS256 key
 	AuthJWKSURL      string        // AUTH_JWKS_URL: an OIDC provider's JWKS, for RS256/ES256
 	AuthIssuer       string        // AUTH_ISSUER: required iss, when set
@@ -101,6 +102,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		ShutdownTimeout:  20 * time.Second,
 		DemoParticipants: 5000,
 		DBMaxConns:       20,
+		DBReadSlots:      4,
 		AuthSecret:       getenv("AUTH_SECRET"),
 		AuthJWKSURL:      getenv("AUTH_JWKS_URL"),
 		AuthIssuer:       getenv("AUTH_ISSUER"),
@@ -137,7 +139,7 @@ func loadConfig(getenv func(string) string) (config, error) {
 		name string
 		dst  *int
 		min  int
-	}{{"DEMO_PARTICIPANTS", &c.DemoParticipants, 0}, {"DB_MAX_CONNS", &c.DBMaxConns, 1}, {"RATE_LIMIT", &c.RateLimit, 0},
+	}{{"DEMO_PARTICIPANTS", &c.DemoParticipants, 0}, {"DB_MAX_CONNS", &c.DBMaxConns, 1}, {"DB_READ_SLOTS", &c.DBReadSlots, 1}, {"RATE_LIMIT", &c.RateLimit, 0},
 		{"MAX_DEPTH", &c.Limits.MaxDepth, 1}, {"MAX_ALIASES", &c.Limits.MaxAliases, 0}, {"MAX_FIELDS", &c.Limits.MaxFields, 1},
 		{"MAX_COMPLEXITY", &c.Limits.MaxComplexity, 1}, {"MAX_TOKENS", &c.Limits.MaxTokens, 100}} {
 		if v := getenv(n.name); v != "" {
@@ -235,7 +237,7 @@ func openDB(ctx context.Context, cfg config) (*bun.DB, error) {
 	if err := db.EnsureDatabase(ctx, cfg.DatabaseURL); err != nil {
 		return nil, explainDBError(err)
 	}
-	bdb, err := db.Open(ctx, cfg.DatabaseURL, db.Options{StatementTimeout: cfg.StatementTimeout, MaxOpenConns: cfg.DBMaxConns})
+	bdb, err := db.Open(ctx, cfg.DatabaseURL, db.Options{StatementTimeout: cfg.StatementTimeout, MaxOpenConns: cfg.DBMaxConns, ReadSlots: cfg.DBReadSlots})
 	if err != nil {
 		return nil, explainDBError(err)
 	}
@@ -435,12 +437,14 @@ func newMux(cfg config, bdb *bun.DB, logger *slog.Logger, verifier *auth.Verifie
 		name, help string
 		read       func() int64
 	}{
-		{"prakerja_sql_pipelined_batches_total", "Batches of more than one statement that the fast path sent in one round trip.",
+		{"prakerja_sql_pipelined_batches_total", "Batches of more than one statement sent in one round trip: a request's independent statements, or concurrent requests' statements while every read slot (DB_READ_SLOTS) was busy.",
 			func() int64 { b, _, _ := db.PipelineStats(); return b }},
 		{"prakerja_sql_pipelined_statements_total", "Statements sent in those batches.",
 			func() int64 { _, s, _ := db.PipelineStats(); return s }},
 		{"prakerja_sql_pipeline_stalls_total", "Batches sent after waiting 2 ms for a fetcher that sent nothing (blocked elsewhere, or descheduled on a busy machine).",
 			func() int64 { _, _, s := db.PipelineStats(); return s }},
+		{"prakerja_sql_read_slot_overdue_total", "Round trips started beyond DB_READ_SLOTS for statements that waited 5 ms for a slot (behind long statements).",
+			func() int64 { return db.CoalesceStats() }},
 	} {
 		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: m.name, Help: m.help},
 			func() float64 { return float64(m.read()) }))

@@ -38,6 +38,9 @@ type Options struct {
 	StatementTimeout time.Duration
 	// MaxOpenConns bounds the pool. Zero means 20.
 	MaxOpenConns int
+	// ReadSlots bounds the round trips of reads outside transactions that run at once (0: 4).
+	// Beyond it, concurrent requests' statements wait and then share round trips (coalesce.go).
+	ReadSlots int
 }
 
 // ErrUnreachable is returned by Open and EnsureDatabase when PostgreSQL does not answer.
@@ -79,7 +82,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*bun.DB, error) {
 	sqldb.SetMaxIdleConns(maxOpen)
 	sqldb.SetConnMaxIdleTime(5 * time.Minute)
 	bdb := bun.NewDB(sqldb, pgdialect.New())
-	installHub(bdb)
+	installHub(bdb, opts.ReadSlots)
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := bdb.PingContext(pingCtx); err != nil {

@@ -154,18 +154,11 @@ func runDirect(ctx context.Context, bdb *bun.DB, h *hub, query string, args []an
 		after(err)
 		return err
 	}
-	err := onPgx(ctx, bdb, func(c *pgx.Conn) error { return queryScan(ctx, c, query, args, scan) })
+	it := &piped{ctx: ctx, query: query, args: args, scan: scan, done: make(chan error, 1)}
+	h.coal.run(bdb, []*piped{it})
+	err := it.wait(ctx)
 	after(err)
 	return err
-}
-
-// queryScan runs query with args on c and hands its rows to scan.
-func queryScan(ctx context.Context, c *pgx.Conn, query string, args []any, scan func(pgx.Rows) error) error {
-	rows, err := c.Query(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	return scanAll(rows, scan)
 }
 
 // scanAll hands rows to scan and closes them.

@@ -19,12 +19,13 @@ import (
 // AddQueryHook, in order before a statement and in reverse order after it, as bun does.
 type hub struct {
 	hooks atomic.Pointer[[]bun.QueryHook]
+	coal  *coalescer // the direct reads' round trips (coalesce.go)
 }
 
 var hubs sync.Map // *bun.DB → *hub
 
-func installHub(bdb *bun.DB) {
-	h := &hub{}
+func installHub(bdb *bun.DB, readSlots int) {
+	h := &hub{coal: newCoalescer(readSlots)}
 	bdb.AddQueryHook(h)
 	hubs.Store(bdb, h)
 }

@@ -43,8 +43,9 @@ func SetPipelineWait(d time.Duration) (restore func()) {
 
 type pipeKey struct{}
 
-// batchesSent and batchedStatements count the batches of more than one statement that pipelines
-// sent, and their statements; stalls counts the batches sent because pipelineWait ran out
+// batchesSent and batchedStatements count the batches of more than one statement that were sent
+// (the statements of one request's pipeline, or of several requests: coalesce.go), and their
+// statements; stalls counts the batches sent because pipelineWait ran out
 // (PipelineStats).
 var batchesSent, batchedStatements, stalls atomic.Int64
 
@@ -54,6 +55,16 @@ var batchesSent, batchedStatements, stalls atomic.Int64
 // fast path's tests require never to happen), or one descheduled for that long.
 func PipelineStats() (batches, statements, stalled int64) {
 	return batchesSent.Load(), batchedStatements.Load(), stalls.Load()
+}
+
+// overdueBatches counts the round trips that statements started after waiting coalesceWait for
+// a slot (coalesce.go).
+var overdueBatches atomic.Int64
+
+// CoalesceStats returns how many times statements waited coalesceWait for a read slot and then
+// went out on a round trip of their own.
+func CoalesceStats() (overdue int64) {
+	return overdueBatches.Load()
 }
 
 type pipeline struct {
@@ -71,6 +82,7 @@ type piped struct {
 	args  []any
 	scan  func(pgx.Rows) error
 	done  chan error
+	state atomic.Int32 // pWaiting, pScanning or pAbandoned (coalesce.go)
 }
 
 // WithPipeline returns a context whose direct reads (runDirect) are pipelined, with the calling
@@ -179,8 +191,8 @@ func (p *pipeline) submit(ctx context.Context, bdb *bun.DB, it *piped) error {
 	}
 	if p.bdb != bdb {
 		p.mu.Unlock()
-		runBatch(bdb, []*piped{it})
-		return <-it.done
+		coalescerOf(bdb).run(bdb, []*piped{it})
+		return it.wait(ctx)
 	}
 	p.pending = append(p.pending, it)
 	if len(p.pending) < p.active && p.timer == nil {
@@ -194,7 +206,7 @@ func (p *pipeline) submit(ctx context.Context, bdb *bun.DB, it *piped) error {
 		})
 	}
 	p.flushLocked()
-	return <-it.done
+	return it.wait(ctx)
 }
 
 // flushLocked sends the waiting statements when no participant can add one; it unlocks p.mu.
@@ -217,39 +229,6 @@ func (p *pipeline) send() {
 	bdb := p.bdb
 	p.mu.Unlock()
 	if len(batch) > 0 {
-		runBatch(bdb, batch)
-	}
-}
-
-// runBatch runs the statements on one connection, one round trip, and hands each its rows.
-func runBatch(bdb *bun.DB, batch []*piped) {
-	ctx := batch[0].ctx
-	errs := make([]error, len(batch))
-	err := onPgx(ctx, bdb, func(c *pgx.Conn) error {
-		if len(batch) == 1 {
-			errs[0] = queryScan(ctx, c, batch[0].query, batch[0].args, batch[0].scan)
-			return nil
-		}
-		batchesSent.Add(1)
-		batchedStatements.Add(int64(len(batch)))
-		b := &pgx.Batch{}
-		for _, it := range batch {
-			b.Queue(it.query, it.args...)
-		}
-		br := c.SendBatch(ctx, b)
-		for i, it := range batch {
-			rows, err := br.Query()
-			if err == nil {
-				err = scanAll(rows, it.scan)
-			}
-			errs[i] = err
-		}
-		return br.Close()
-	})
-	for i, it := range batch {
-		if errs[i] == nil {
-			errs[i] = err
-		}
-		it.done <- errs[i]
+		coalescerOf(bdb).run(bdb, batch)
 	}
 }

@@ -1,0 +1,267 @@
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/uptrace/bun"
+)
+
+// Coalescing. The pipeline (pipeline.go) sends the statements of one request together; the
+// coalescer does the same across requests. Every direct read goes out through its database's
+// coalescer, which lets at most Options.ReadSlots round trips run at once. While they all run, the
+// statements that arrive wait, and when a round trip ends, all the waiting statements go out
+// together, as one batch on one connection. Under load, many requests then share one write to
+// PostgreSQL, one read of its answers and one wake-up of its backend; a lone request never waits,
+// as a slot is free. On the filtered count under 16 connections (BENCHMARKS.md) this took a
+// tenth off the server's CPU per request.
+//
+// Each statement of a batch keeps its own outcome: a statement that fails fails alone, and the
+// statements behind it (which PostgreSQL skips after an error) go out again. A request whose
+// context ends stops waiting at once and its rows are never scanned; a batch's round trip is
+// cancelled when every request in it has stopped waiting. Statements never wait for a slot longer
+// than coalesceWait: behind long statements (a dashboard's big grouping), the waiting ones then go
+// out on a round trip of their own.
+
+// defaultReadSlots is Options.ReadSlots when it is 0. On the benchmark's machine (2 cores, the
+// database on the same machine) 2 and 4 slots did equally well; 4 leaves more room for long
+// statements.
+const defaultReadSlots = 4
+
+// coalesceWait bounds how long a statement waits for a slot.
+const coalesceWait = 5 * time.Millisecond
+
+type coalescer struct {
+	mu       sync.Mutex
+	slots    int           // round trips that may run at once, besides those that wait starts
+	wait     time.Duration // coalesceWait; tests lengthen it
+	inflight int
+	queue    []*piped
+	timer    *time.Timer // armed while statements wait
+}
+
+func newCoalescer(slots int) *coalescer {
+	if slots <= 0 {
+		slots = defaultReadSlots
+	}
+	return &coalescer{slots: slots, wait: coalesceWait}
+}
+
+// Item states: a request waits (pWaiting) until the runner takes its rows (pScanning) or the
+// request gives up (pAbandoned), whichever comes first.
+const (
+	pWaiting int32 = iota
+	pScanning
+	pAbandoned
+)
+
+// run sends batch, statements that one caller made ready together. It returns when each has
+// its outcome in its done channel, or at once when they wait for a slot.
+func (c *coalescer) run(bdb *bun.DB, batch []*piped) {
+	c.mu.Lock()
+	if c.inflight >= c.slots {
+		c.queue = append(c.queue, batch...)
+		if c.timer == nil {
+			c.timer = time.AfterFunc(c.wait, func() { c.overdue(bdb) })
+		}
+		c.mu.Unlock()
+		return
+	}
+	c.inflight++
+	c.mu.Unlock()
+	runBatch(bdb, batch)
+	c.next(bdb)
+}
+
+// takeQueueLocked returns the waiting statements and disarms the timer.
+func (c *coalescer) takeQueueLocked() []*piped {
+	batch := c.queue
+	c.queue = nil
+	if c.timer != nil {
+		c.timer.Stop()
+		c.timer = nil
+	}
+	return batch
+}
+
+// next hands the slot that a round trip just left to the waiting statements, or frees it.
+func (c *coalescer) next(bdb *bun.DB) {
+	c.mu.Lock()
+	if len(c.queue) == 0 {
+		c.inflight--
+		c.mu.Unlock()
+		return
+	}
+	c.start(bdb, c.takeQueueLocked())
+}
+
+// overdue sends the statements that waited coalesceWait for a slot, on a round trip beyond the
+// slots.
+func (c *coalescer) overdue(bdb *bun.DB) {
+	c.mu.Lock()
+	c.timer = nil
+	if len(c.queue) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	overdueBatches.Add(1)
+	c.inflight++
+	c.start(bdb, c.takeQueueLocked())
+}
+
+// start unlocks c.mu and runs batch on a slot already counted in inflight, in a goroutine of its
+// own: the caller's request does not wait for other requests' statements.
+func (c *coalescer) start(bdb *bun.DB, batch []*piped) {
+	c.mu.Unlock()
+	task := func() {
+		runBatch(bdb, batch)
+		c.next(bdb)
+	}
+	if fetchers.Submit(task) != nil {
+		go task()
+	}
+}
+
+// wait returns it's outcome, or ctx's error once ctx ends before its rows are taken.
+func (it *piped) wait(ctx context.Context) error {
+	select {
+	case err := <-it.done:
+		return err
+	case <-ctx.Done():
+		if it.state.CompareAndSwap(pWaiting, pAbandoned) {
+			return ctx.Err()
+		}
+		return <-it.done // the rows are being scanned
+	}
+}
+
+// runBatch runs the statements on one connection, one round trip, and hands each its rows.
+func runBatch(bdb *bun.DB, batch []*piped) {
+	for len(batch) > 0 {
+		live := batch[:0:0]
+		for _, it := range batch {
+			if it.state.Load() == pAbandoned {
+				it.done <- context.Canceled
+			} else {
+				live = append(live, it)
+			}
+		}
+		if batch = live; len(batch) == 0 {
+			return
+		}
+		batch = runBatchOnce(bdb, batch)
+	}
+}
+
+// batchContext returns a context that ends when every statement's request has ended.
+func batchContext(batch []*piped) (context.Context, func()) {
+	if len(batch) == 1 {
+		return batch[0].ctx, func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	live := atomic.Int64{}
+	live.Store(int64(len(batch)))
+	stops := make([]func() bool, len(batch))
+	for i, it := range batch {
+		stops[i] = context.AfterFunc(it.ctx, func() {
+			if live.Add(-1) == 0 {
+				cancel()
+			}
+		})
+	}
+	return ctx, func() {
+		for _, stop := range stops {
+			stop()
+		}
+		cancel()
+	}
+}
+
+// runBatchOnce runs batch and returns the statements that PostgreSQL skipped after one of them
+// failed, to be sent again.
+func runBatchOnce(bdb *bun.DB, batch []*piped) (again []*piped) {
+	ctx, release := batchContext(batch)
+	defer release()
+	errs := make([]error, len(batch))
+	ran := 0 // the statements that have their outcome in errs
+	err := onPgx(ctx, bdb, func(c *pgx.Conn) error {
+		if len(batch) == 1 {
+			rows, err := c.Query(ctx, batch[0].query, batch[0].args...)
+			if err == nil {
+				err = batch[0].take(rows)
+			}
+			errs[0], ran = err, 1
+			return nil
+		}
+		batchesSent.Add(1)
+		batchedStatements.Add(int64(len(batch)))
+		b := &pgx.Batch{}
+		for _, it := range batch {
+			b.Queue(it.query, it.args...)
+		}
+		br := c.SendBatch(ctx, b)
+		for i, it := range batch {
+			if i > 0 && isPgError(errs[i-1]) {
+				// The statement before failed in PostgreSQL, which then skipped the rest.
+				again = batch[i:]
+				break
+			}
+			rows, err := br.Query()
+			if err == nil {
+				err = it.take(rows)
+			}
+			errs[i], ran = err, i+1
+			if err != nil && !isPgError(err) {
+				break // the connection failed: so does the rest
+			}
+		}
+		return br.Close()
+	})
+	batch = batch[:len(batch)-len(again)]
+	for i, it := range batch {
+		e := errs[i]
+		if i >= ran {
+			// Never ran: no connection, or the connection failed before it.
+			if e = err; e == nil && ran > 0 {
+				e = errs[ran-1]
+			}
+			if e == nil {
+				e = errors.New("db: the statement was not sent")
+			}
+		}
+		it.done <- e
+	}
+	return again
+}
+
+func isPgError(err error) bool {
+	var pgErr *pgconn.PgError
+	return err != nil && errors.As(err, &pgErr)
+}
+
+// take scans rows unless the request stopped waiting for them, and turns a panic into an error:
+// the scan may run on another request's goroutine.
+func (it *piped) take(rows pgx.Rows) (err error) {
+	if !it.state.CompareAndSwap(pWaiting, pScanning) {
+		rows.Close()
+		return context.Canceled
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			rows.Close()
+			err = fmt.Errorf("%w: %v", errFetcherPanicked, r)
+		}
+	}()
+	return scanAll(rows, it.scan)
+}
+
+// coalescerOf returns the coalescer of bdb, a database opened by Open.
+func coalescerOf(bdb *bun.DB) *coalescer {
+	return hubOf(bdb).coal
+}
