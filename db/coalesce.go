@@ -25,9 +25,14 @@ import (
 // Each statement of a batch keeps its own outcome: a statement that fails fails alone, and the
 // statements behind it (which PostgreSQL skips after an error) go out again. A request whose
 // context ends stops waiting at once and its rows are never scanned; a batch's round trip is
-// cancelled when every request in it has stopped waiting. Statements never wait for a slot longer
-// than coalesceWait: behind long statements (a dashboard's big grouping), the waiting ones then go
-// out on a round trip of their own.
+// cancelled when every request in it has stopped waiting.
+//
+// Waiting only pays while round trips are short. Statements never wait for a slot longer than
+// coalesceWait: behind long statements (a dashboard's big grouping), each caller's waiting
+// statements then go out on a round trip of their own. And while the round trips take longer than
+// coalesceWait on average (recent ones weighing most), statements do not wait at all: they go
+// out at once, as without a coalescer, since a wait would add latency and handoffs and save
+// little.
 
 // defaultReadSlots is Options.ReadSlots when it is 0. On the benchmark's machine (2 cores, the
 // database on the same machine) 2 and 4 slots did equally well; 4 leaves more room for long
@@ -42,8 +47,10 @@ type coalescer struct {
 	slots    int           // round trips that may run at once, besides those that wait starts
 	wait     time.Duration // coalesceWait; tests lengthen it
 	inflight int
-	queue    []*piped
-	timer    *time.Timer // armed while statements wait
+	trip     time.Duration // the round trips' mean duration, recent ones weighing most
+	queue    []*piped      // the statements that wait for a slot
+	ends     []int         // where each caller's statements end in queue
+	timer    *time.Timer   // armed while statements wait
 }
 
 func newCoalescer(slots int) *coalescer {
@@ -65,8 +72,9 @@ const (
 // its outcome in its done channel, or at once when they wait for a slot.
 func (c *coalescer) run(bdb *bun.DB, batch []*piped) {
 	c.mu.Lock()
-	if c.inflight >= c.slots {
+	if c.inflight >= c.slots && c.trip < c.wait {
 		c.queue = append(c.queue, batch...)
+		c.ends = append(c.ends, len(c.queue))
 		if c.timer == nil {
 			c.timer = time.AfterFunc(c.wait, func() { c.overdue(bdb) })
 		}
@@ -75,54 +83,65 @@ func (c *coalescer) run(bdb *bun.DB, batch []*piped) {
 	}
 	c.inflight++
 	c.mu.Unlock()
-	runBatch(bdb, batch)
-	c.next(bdb)
+	c.roundTrip(bdb, batch)
 }
 
-// takeQueueLocked returns the waiting statements and disarms the timer.
-func (c *coalescer) takeQueueLocked() []*piped {
-	batch := c.queue
-	c.queue = nil
+// roundTrip runs batch on a slot counted in inflight, then hands the slot on (next).
+func (c *coalescer) roundTrip(bdb *bun.DB, batch []*piped) {
+	began := time.Now()
+	runBatch(bdb, batch)
+	c.next(bdb, time.Since(began))
+}
+
+// takeQueueLocked returns the waiting statements, and where each caller's end, and disarms the
+// timer.
+func (c *coalescer) takeQueueLocked() (batch []*piped, ends []int) {
+	batch, ends = c.queue, c.ends
+	c.queue, c.ends = nil, nil
 	if c.timer != nil {
 		c.timer.Stop()
 		c.timer = nil
 	}
-	return batch
+	return batch, ends
 }
 
-// next hands the slot that a round trip just left to the waiting statements, or frees it.
-func (c *coalescer) next(bdb *bun.DB) {
+// next hands the slot that a round trip just left to the waiting statements, or frees it (also
+// when the round trip was one of those beyond the slots that overdue started).
+func (c *coalescer) next(bdb *bun.DB, took time.Duration) {
 	c.mu.Lock()
-	if len(c.queue) == 0 {
+	c.trip += (took - c.trip) / 8
+	if len(c.queue) == 0 || c.inflight > c.slots {
 		c.inflight--
 		c.mu.Unlock()
 		return
 	}
-	c.start(bdb, c.takeQueueLocked())
+	batch, _ := c.takeQueueLocked()
+	c.mu.Unlock()
+	c.start(bdb, batch)
 }
 
-// overdue sends the statements that waited coalesceWait for a slot, on a round trip beyond the
-// slots.
+// overdue runs when statements have waited coalesceWait for a slot: every slot is held by long
+// statements. Each caller's statements then go out on a round trip of their own, beyond the
+// slots, as they would without a coalescer: together, long statements would run one after
+// another on one connection.
 func (c *coalescer) overdue(bdb *bun.DB) {
 	c.mu.Lock()
 	c.timer = nil
-	if len(c.queue) == 0 {
-		c.mu.Unlock()
-		return
+	batch, ends := c.takeQueueLocked()
+	c.inflight += len(ends)
+	c.mu.Unlock()
+	overdueTrips.Add(int64(len(ends)))
+	from := 0
+	for _, end := range ends {
+		c.start(bdb, batch[from:end:end])
+		from = end
 	}
-	overdueBatches.Add(1)
-	c.inflight++
-	c.start(bdb, c.takeQueueLocked())
 }
 
-// start unlocks c.mu and runs batch on a slot already counted in inflight, in a goroutine of its
-// own: the caller's request does not wait for other requests' statements.
+// start runs batch on a slot already counted in inflight, in a goroutine of its own: the request
+// that ends a round trip does not wait for other requests' statements.
 func (c *coalescer) start(bdb *bun.DB, batch []*piped) {
-	c.mu.Unlock()
-	task := func() {
-		runBatch(bdb, batch)
-		c.next(bdb)
-	}
+	task := func() { c.roundTrip(bdb, batch) }
 	if fetchers.Submit(task) != nil {
 		go task()
 	}

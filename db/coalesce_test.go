@@ -157,26 +157,60 @@ func TestCoalescedScanPanics(t *testing.T) {
 	}
 }
 
-// TestCoalescedStatementsDoNotWaitBehindLongOnes has a short statement arrive while the only slot
-// runs a long one: after the wait bound it goes out on a round trip of its own and returns long
-// before the long statement.
+// TestCoalescedStatementsDoNotWaitBehindLongOnes has a long and a short statement, of two
+// requests, arrive while the only slot runs a long one: after the wait bound each request's
+// statement goes out on a round trip of its own, and the short one returns while both long ones
+// still run.
 func TestCoalescedStatementsDoNotWaitBehindLongOnes(t *testing.T) {
 	bdb := dbtest.MustDB(t)
-	defer db.SetReadSlots(bdb, 1, 20*time.Millisecond)()
+	defer db.SetReadSlots(bdb, 1, 300*time.Millisecond)()
 	sleeper, release := occupy(t, bdb)
 	defer release()
 	overdue := db.CoalesceStats()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	long := startRead(ctx, bdb, nil, "SELECT 1 FROM pg_sleep(30)")
 	short := startRead(context.Background(), bdb, nil, "SELECT 3")
+	waitFor(t, bdb, "both statements to wait", func(_, q int) bool { return q == 2 })
 	if r := short.wait(t); r.err != nil || !reflect.DeepEqual(r.vals, []int64{3}) {
 		t.Errorf("the short statement: %v, %v; want [3]", r.vals, r.err)
 	}
-	select {
-	case <-sleeper.done:
-		t.Fatal("the long statement finished first: the short one waited for it")
-	default:
+	for _, r := range []*read{sleeper, long} {
+		select {
+		case <-r.done:
+			t.Fatal("a long statement finished before the short one: the short one waited for it")
+		default:
+		}
 	}
-	if n := db.CoalesceStats() - overdue; n != 1 {
-		t.Errorf("%d round trips went beyond the slots, want 1", n)
+	if n := db.CoalesceStats() - overdue; n != 2 {
+		t.Errorf("%d round trips went beyond the slots, want 2 (one for each request)", n)
+	}
+	release()
+	cancel()
+	sleeper.wait(t)
+	long.wait(t)
+	waitFor(t, bdb, "the slots to be free", func(in, q int) bool { return in == 0 && q == 0 })
+}
+
+// TestCoalescerStopsWaitingWhenRoundTripsAreLong runs round trips longer than the wait bound, one
+// after another: then a statement that finds every slot busy goes out at once instead of waiting.
+func TestCoalescerStopsWaitingWhenRoundTripsAreLong(t *testing.T) {
+	bdb := dbtest.MustDB(t)
+	defer db.SetReadSlots(bdb, 1, 50*time.Millisecond)()
+	for range 8 { // the mean, recent round trips weighing most, passes 50 ms after 6 of 100 ms
+		if _, err := db.DirectInts(context.Background(), bdb, nil, "SELECT 1 FROM pg_sleep(0.1)"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitFor(t, bdb, "the slot to be free", func(in, q int) bool { return in == 0 && q == 0 })
+	sleeper, release := occupy(t, bdb)
+	overdue := db.CoalesceStats()
+	short := startRead(context.Background(), bdb, nil, "SELECT 4")
+	if r := short.wait(t); r.err != nil || !reflect.DeepEqual(r.vals, []int64{4}) {
+		t.Errorf("the short statement: %v, %v; want [4]", r.vals, r.err)
+	}
+	if n := db.CoalesceStats() - overdue; n != 0 {
+		t.Errorf("the short statement waited for the slot (%d round trips went out overdue), want none", n)
 	}
 	release()
 	sleeper.wait(t)

@@ -57,14 +57,14 @@ func PipelineStats() (batches, statements, stalled int64) {
 	return batchesSent.Load(), batchedStatements.Load(), stalls.Load()
 }
 
-// overdueBatches counts the round trips that statements started after waiting coalesceWait for
-// a slot (coalesce.go).
-var overdueBatches atomic.Int64
+// overdueTrips counts the round trips that statements started after waiting coalesceWait for a
+// slot (coalesce.go).
+var overdueTrips atomic.Int64
 
-// CoalesceStats returns how many times statements waited coalesceWait for a read slot and then
-// went out on a round trip of their own.
+// CoalesceStats returns how many round trips beyond the read slots statements started after
+// waiting coalesceWait for a slot.
 func CoalesceStats() (overdue int64) {
-	return overdueBatches.Load()
+	return overdueTrips.Load()
 }
 
 type pipeline struct {
