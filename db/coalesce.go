@@ -147,7 +147,7 @@ func (c *coalescer) start(bdb *bun.DB, batch []*piped) {
 	}
 }
 
-// wait returns it's outcome, or ctx's error once ctx ends before its rows are taken.
+// wait returns its outcome, or ctx's error once ctx ends before its rows are taken.
 func (it *piped) wait(ctx context.Context) error {
 	select {
 	case err := <-it.done:
@@ -232,13 +232,16 @@ func runBatchOnce(bdb *bun.DB, batch []*piped) (again []*piped) {
 				break
 			}
 			rows, err := br.Query()
-			if err == nil {
-				err = it.take(rows)
+			if err != nil {
+				errs[i], ran = err, i+1
+				if !isPgError(err) {
+					break // the connection failed: so does the rest
+				}
+				continue
 			}
-			errs[i], ran = err, i+1
-			if err != nil && !isPgError(err) {
-				break // the connection failed: so does the rest
-			}
+			// A scan's own failure (a decoding error, a panic, a request that stopped
+			// waiting) is its statement's alone.
+			errs[i], ran = it.take(rows), i+1
 		}
 		return br.Close()
 	})

@@ -134,8 +134,8 @@ func TestCoalescedRequestStopsWaiting(t *testing.T) {
 	}
 }
 
-// TestCoalescedScanPanics has a scan panic in a batch with another request's statement, on a
-// goroutine that belongs to neither: the panic becomes that request's error, the other request
+// TestCoalescedScanPanics has a scan panic in a batch with another request's statement behind it,
+// on a goroutine that belongs to neither: the panic becomes that request's error, the other request
 // gets its rows, and the process goes on.
 func TestCoalescedScanPanics(t *testing.T) {
 	bdb := dbtest.MustDB(t)
@@ -145,6 +145,7 @@ func TestCoalescedScanPanics(t *testing.T) {
 		var m map[string]int
 		m["boom"] = 1 // a nil map: panics
 	}, "SELECT 1")
+	waitFor(t, bdb, "the panicking statement to wait", func(_, q int) bool { return q == 1 })
 	other := startRead(context.Background(), bdb, nil, "SELECT 2")
 	waitFor(t, bdb, "both statements to wait", func(_, q int) bool { return q == 2 })
 	release()
