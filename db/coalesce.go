@@ -51,6 +51,7 @@ type coalescer struct {
 	queue    []*piped      // the statements that wait for a slot
 	ends     []int         // where each caller's statements end in queue
 	timer    *time.Timer   // armed while statements wait
+	armed    int           // counts the timers armed: a timer that fired as it was stopped is stale
 }
 
 func newCoalescer(slots int) *coalescer {
@@ -76,7 +77,9 @@ func (c *coalescer) run(bdb *bun.DB, batch []*piped) {
 		c.queue = append(c.queue, batch...)
 		c.ends = append(c.ends, len(c.queue))
 		if c.timer == nil {
-			c.timer = time.AfterFunc(c.wait, func() { c.overdue(bdb) })
+			c.armed++
+			armed := c.armed
+			c.timer = time.AfterFunc(c.wait, func() { c.overdue(bdb, armed) })
 		}
 		c.mu.Unlock()
 		return
@@ -124,9 +127,13 @@ func (c *coalescer) next(bdb *bun.DB, took time.Duration) {
 // statements. Each caller's statements then go out on a round trip of their own, beyond the
 // slots, as they would without a coalescer: together, long statements would run one after
 // another on one connection.
-func (c *coalescer) overdue(bdb *bun.DB) {
+func (c *coalescer) overdue(bdb *bun.DB, armed int) {
 	c.mu.Lock()
-	c.timer = nil
+	if c.timer == nil || c.armed != armed {
+		// The queue was taken while this timer fired; a later timer may guard a new one.
+		c.mu.Unlock()
+		return
+	}
 	batch, ends := c.takeQueueLocked()
 	c.inflight += len(ends)
 	c.mu.Unlock()
