@@ -111,15 +111,7 @@ func withEncoded(w http.ResponseWriter, r *http.Request) (http.ResponseWriter, *
 	return encodedWriter{ResponseWriter: w, e: e}, r.WithContext(context.WithValue(r.Context(), encodedKey{}, e)), e
 }
 
-// postTransport and getTransport are gqlgen's POST and GET transports with the encodedWriter.
-type postTransport struct{ transport.POST }
-
-func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
-	w, r, e := withEncoded(w, r)
-	defer e.release()
-	t.POST.Do(w, r, exec)
-}
-
+// getTransport is gqlgen's GET transport with the encodedWriter (post.go has the POST transport).
 type getTransport struct{ transport.GET }
 
 func (t getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {

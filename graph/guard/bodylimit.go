@@ -50,9 +50,22 @@ func BodyLimit(max int64) func(http.Handler) http.Handler {
 			// A shallow copy, as http.MaxBytesHandler makes: the caller's *Request stays untouched.
 			r2 := new(http.Request)
 			*r2 = *r
-			r2.Body = io.NopCloser(bytes.NewReader(body))
+			r2.Body = &Body{Reader: bytes.NewReader(body), data: body}
 			r2.ContentLength = int64(len(body))
 			next.ServeHTTP(w, r2)
 		})
 	}
 }
+
+// Body is a request body that BodyLimit read into memory: a reader over it, and the whole of it
+// for a handler that would otherwise read it into memory again.
+type Body struct {
+	*bytes.Reader
+	data []byte
+}
+
+// Close does nothing: the body is in memory.
+func (*Body) Close() error { return nil }
+
+// Bytes returns the whole body, however much of it has been read. The caller must not change it.
+func (b *Body) Bytes() []byte { return b.data }
