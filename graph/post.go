@@ -81,11 +81,14 @@ func (t postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.G
 
 // readParams reads a request body with p, or reports that gqlgen's transport must read it.
 func readParams(p *fastjson.Parser, body []byte) (*graphql.RawParams, bool) {
-	if bytes.Contains(body, []byte(`\u`)) || !utf8.Valid(body) || fastjson.ValidateBytes(body) != nil {
+	if bytes.Contains(body, []byte(`\u`)) || !utf8.Valid(body) {
 		return nil, false
 	}
+	// The parser refuses nesting deeper than fastjson.MaxDepth (300); only then is the body
+	// validated, which is strict about escapes and numbers but would recurse as deep as the
+	// body nests.
 	v, err := p.ParseBytes(body)
-	if err != nil {
+	if err != nil || fastjson.ValidateBytes(body) != nil {
 		return nil, false
 	}
 	o, err := v.Object()

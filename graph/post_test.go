@@ -65,6 +65,7 @@ func TestReadParamsAgreesWithGqlgen(t *testing.T) {
 		`{"query":"{ x }","variables":{"n":1.2.3}}`,
 		`{"query":"{ x }","variables":{"n":01}}`,
 		`{"query":"{ x }","variables":{"n":NaN}}`,
+		`{"query":"{ x }","variables":{"deep":` + strings.Repeat("[", 100000) + strings.Repeat("]", 100000) + `}}`,
 	}
 	p := postParsers.Get()
 	defer postParsers.Put(p)
@@ -72,7 +73,7 @@ func TestReadParamsAgreesWithGqlgen(t *testing.T) {
 		t.Helper()
 		got, ok := readParams(p, []byte(body))
 		if ok != wantOwn {
-			t.Errorf("readParams(%q) read it itself: %v, want %v", body, ok, wantOwn)
+			t.Errorf("readParams(%.200q) read it itself: %v, want %v", body, ok, wantOwn)
 		}
 		if !ok {
 			return
