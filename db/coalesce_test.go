@@ -217,3 +217,35 @@ func TestCoalescerStopsWaitingWhenRoundTripsAreLong(t *testing.T) {
 	sleeper.wait(t)
 	waitFor(t, bdb, "the slots to be free", func(in, q int) bool { return in == 0 && q == 0 })
 }
+
+// TestCoalescerUsesFewerSlotsWhileRoundTripsAreShort: of 4 slots, 2 run while the mean round trip
+// is short, and a third statement waits; once round trips are longer, a statement goes out on a
+// third slot at once, and when its round trip ends, the statement that waited goes out.
+func TestCoalescerUsesFewerSlotsWhileRoundTripsAreShort(t *testing.T) {
+	bdb := dbtest.MustDB(t)
+	defer db.SetReadSlots(bdb, 4, time.Minute)()
+	waitFor(t, bdb, "the slots to be free", func(in, q int) bool { return in == 0 && q == 0 })
+	db.SetMeanRoundTrip(bdb, 100*time.Microsecond)
+	ctx, release := context.WithCancel(context.Background())
+	var sleepers []*read
+	for i := range 2 {
+		sleepers = append(sleepers, startRead(ctx, bdb, nil, "SELECT 1 FROM pg_sleep(30)"))
+		waitFor(t, bdb, "a sleeper's round trip", func(in, _ int) bool { return in == i+1 })
+	}
+	waiting := startRead(context.Background(), bdb, nil, "SELECT 4")
+	waitFor(t, bdb, "the third statement to wait for a slot", func(in, q int) bool { return in == 2 && q == 1 })
+	db.SetMeanRoundTrip(bdb, 3*time.Millisecond)
+	if r := startRead(context.Background(), bdb, nil, "SELECT 5").wait(t); r.err != nil || !reflect.DeepEqual(r.vals, []int64{5}) {
+		t.Errorf("the statement sent once round trips were longer: %v, %v; want [5]", r.vals, r.err)
+	}
+	// The end of that round trip handed its slot to the statement that waited.
+	if r := waiting.wait(t); r.err != nil || !reflect.DeepEqual(r.vals, []int64{4}) {
+		t.Errorf("the statement that waited: %v, %v; want [4]", r.vals, r.err)
+	}
+	waitFor(t, bdb, "only the sleepers to run", func(in, q int) bool { return in == 2 && q == 0 })
+	release()
+	for _, s := range sleepers {
+		s.wait(t)
+	}
+	waitFor(t, bdb, "the slots to be free", func(in, q int) bool { return in == 0 && q == 0 })
+}

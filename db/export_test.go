@@ -61,3 +61,12 @@ func ReadSlotsState(bdb *bun.DB) (inflight, queued int) {
 	defer c.mu.Unlock()
 	return c.inflight, len(c.queue)
 }
+
+// SetMeanRoundTrip sets the mean round trip of bdb's coalescer, as if its recent round trips had
+// taken d.
+func SetMeanRoundTrip(bdb *bun.DB, d time.Duration) {
+	c := hubOf(bdb).coal
+	c.mu.Lock()
+	c.trip = d
+	c.mu.Unlock()
+}
