@@ -58,7 +58,6 @@ type coalescer struct {
 	mu       sync.Mutex
 	slots    int           // round trips that may run at once, besides those that wait starts
 	wait     time.Duration // coalesceWait; tests lengthen it
-	short    time.Duration // shortTrip
 	inflight int
 	trip     time.Duration // the round trips' mean duration, recent ones weighing most
 	queue    []*piped      // the statements that wait for a slot
@@ -71,12 +70,12 @@ func newCoalescer(slots int) *coalescer {
 	if slots <= 0 {
 		slots = defaultReadSlots
 	}
-	return &coalescer{slots: slots, wait: coalesceWait, short: shortTrip}
+	return &coalescer{slots: slots, wait: coalesceWait}
 }
 
 // limitLocked is how many round trips may run at once now: fewer while round trips are short.
 func (c *coalescer) limitLocked() int {
-	if c.trip < c.short && c.slots > shortTripSlots {
+	if c.trip < shortTrip && c.slots > shortTripSlots {
 		return shortTripSlots
 	}
 	return c.slots
