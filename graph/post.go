@@ -30,9 +30,9 @@ import (
 // Any body that encoding/json might read differently from fastjson goes to gqlgen's own POST
 // transport, unchanged, which then answers the request in full: one that is not valid UTF-8 or
 // uses \u escapes (encoding/json replaces invalid text with U+FFFD), an object with another key,
-// a key in another case or twice, a member of another type, or anything that is not one JSON
-// object (gqlgen reads the first value and ignores what follows). So are bodies that could not be
-// read. TestPostTransportAgrees sends such bodies both ways and compares the answers.
+// a key in another case or twice, a member of another type, nesting deeper than fastjson's 300
+// levels, or anything that is not one JSON object (gqlgen reads the first value and ignores what
+// follows). So are bodies that could not be read. TestPostTransportAgrees sends such bodies both ways and compares the answers.
 type postTransport struct{ gqlgenPOST }
 
 // gqlgenPOST is gqlgen's POST transport: it decides which requests postTransport serves, and
