@@ -43,12 +43,14 @@ type dimension[K any] struct {
 	rollCols []string
 	rollExpr string
 	// label, when set, names the key's entity (a wave's number) in the same statement, so that a
-	// key answers wave { number } without a second one; setLabel stores it in the key.
+	// key answers wave { number } without a second one; setLabel stores the wave, with its id and
+	// number, in the key (the key's id then points into the wave: one allocation, not two).
 	label    *label
-	setLabel func(k *K, v cell)
+	setLabel func(k *K, w *Wave)
 }
 
-// label is a column of the entity a key is the id of, joined once per group after grouping.
+// label is a column of the wave a key is the id of, joined once per group after grouping. (Waves
+// are the only entity keys are labelled with.)
 type label struct {
 	table, col string // waves, number
 }
@@ -258,7 +260,8 @@ func (g *groupSpec[K]) columns(cols, keyCols []string) groupColumns {
 }
 
 // read turns rows into groups, which share one allocation for all groups, one for their keys and
-// one for their measures.
+// one for their measures. Adjacent groups of one wave share its Wave (labels), and the Waves are
+// allocated a few at a time: groups ordered by their keys, wave first, take one per wave.
 func (g *groupSpec[K]) read(rows [][]cell, args GroupArgs, at groupColumns) []*Group[K] {
 	n, nm := len(rows), len(g.measures)
 	out := make([]*Group[K], n)
@@ -267,15 +270,26 @@ func (g *groupSpec[K]) read(rows [][]cell, args GroupArgs, at groupColumns) []*G
 	for j, name := range args.By {
 		dims[j] = g.dims[name]
 	}
+	var waves []Wave // allocated, not yet used
+	var wave *Wave   // the last group's
 	for i, r := range rows {
 		grp := &groups[i]
 		grp.Key, grp.measures, grp.values = &keys[i], g.measures, values[i*nm:(i+1)*nm:(i+1)*nm]
 		for j, d := range dims {
-			if v := r[at.keys[j]]; !v.null {
-				d.set(grp.Key, v)
-				if l := at.labels[j]; l >= 0 && !r[l].null {
-					d.setLabel(grp.Key, r[l])
+			v := r[at.keys[j]]
+			switch l := at.labels[j]; {
+			case v.null:
+			case l >= 0 && !r[l].null:
+				if id := v.int64(); wave == nil || wave.ID != id {
+					if len(waves) == 0 {
+						waves = make([]Wave, min(n-i, 32))
+					}
+					wave, waves = &waves[0], waves[1:]
+					wave.ID, wave.Number = id, int(r[l].int64())
 				}
+				d.setLabel(grp.Key, wave)
+			default:
+				d.set(grp.Key, v)
 			}
 		}
 		for k, c := range at.measures {

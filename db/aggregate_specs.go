@@ -13,7 +13,7 @@ type IncentiveGroupKey struct {
 	Channel      *PayoutChannel
 	ProvinceCode *string
 	WaveID       *int64
-	WaveNumber   *int // the number of the wave WaveID, read with the group
+	Wave         *Wave // the wave WaveID with its id and number alone, read with the group (label)
 	Scheme       *SchemeCode
 	Month        *string
 	Year         *int
@@ -47,7 +47,7 @@ var incentiveGroups = &groupSpec[IncentiveGroupKey]{
 			set: func(k *IncentiveGroupKey, v cell) { k.ProvinceCode = textOf[string](v) }},
 		"WAVE": {expr: "i.wave_id", rollCols: cols("wave_id"), label: waveNumber,
 			set:      func(k *IncentiveGroupKey, v cell) { k.WaveID = ptr(v.int64()) },
-			setLabel: func(k *IncentiveGroupKey, v cell) { k.WaveNumber = ptr(int(v.int64())) }},
+			setLabel: func(k *IncentiveGroupKey, w *Wave) { k.WaveID, k.Wave = &w.ID, w }},
 		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = i.wave_id", rollCols: cols("wave_id"),
 			set: func(k *IncentiveGroupKey, v cell) { k.Scheme = textOf[SchemeCode](v) }},
 		"MONTH": {expr: monthExpr(incentiveDate), rollCols: cols("paid_month", "due_month"), rollExpr: monthExpr(incentiveMonth),
@@ -68,7 +68,8 @@ const incentiveMonth = "coalesce(i.paid_month, i.due_month)::timestamp"
 func cols(c ...string) []string { return c }
 
 // waveNumber labels a wave key with the wave's number. Waves are public catalogue data, which
-// every scope reads.
+// every scope reads. The groups of one statement share one Wave per wave, which holds its id and
+// number alone.
 var waveNumber = &label{table: "waves", col: "number"}
 
 // GroupIncentives groups the incentives that scope and f select. It fails with EINVALID on bad
@@ -290,7 +291,7 @@ type ParticipantGroupKey struct {
 	Education        *Education
 	EmploymentStatus *EmploymentStatus
 	WaveID           *int64
-	WaveNumber       *int // the number of the wave WaveID, read with the group
+	Wave             *Wave // the wave WaveID with its id and number alone, read with the group (label)
 	Scheme           *SchemeCode
 	Status           *ParticipantStatus
 	RegisteredMonth  *string
@@ -328,7 +329,7 @@ var participantGroups = &groupSpec[ParticipantGroupKey]{
 			set: func(k *ParticipantGroupKey, v cell) { k.EmploymentStatus = textOf[EmploymentStatus](v) }},
 		"WAVE": {expr: "p.wave_id", rollCols: cols("wave_id"), label: waveNumber,
 			set:      func(k *ParticipantGroupKey, v cell) { k.WaveID = ptr(v.int64()) },
-			setLabel: func(k *ParticipantGroupKey, v cell) { k.WaveNumber = ptr(int(v.int64())) }},
+			setLabel: func(k *ParticipantGroupKey, w *Wave) { k.WaveID, k.Wave = &w.ID, w }},
 		"SCHEME": {expr: "gw.scheme_code", join: "LEFT JOIN waves AS gw ON gw.id = p.wave_id", rollCols: cols("wave_id"),
 			set: func(k *ParticipantGroupKey, v cell) { k.Scheme = textOf[SchemeCode](v) }},
 		"STATUS": {expr: "p.status", rollCols: cols("status"),

@@ -309,12 +309,15 @@ type relation struct {
 	// provider's name, which the course's provider reads in turn).
 	carry, carries []string
 	// direct, when set, is a to-one relation's child read straight off its parent (a group's
-	// key): no fetch, no map from parents to children, and no two parents share a child. It is
-	// false where the parent has none, and the request then goes to gqlgen's executor.
-	direct func(parent any) (child any, ok bool)
-	pages  func(x *fx, parents []any, args map[string]any, rows bool, cols []string) (map[any]connection, error)
-	counts func(x *fx, parents []any, args map[string]any) (map[any]int, error)
-	sums   func(x *fx, parents []any, args map[string]any) (map[any]int64, error) // nil: no money
+	// key, or the wave a key holds): no fetch and no map from parents to children. It is false
+	// where the parent cannot say, and the request then goes to gqlgen's executor. With
+	// directCols, direct answers only selections that read no other column of the child (the
+	// wave's id and number); another selection fetches the child through one.
+	direct     func(parent any) (child any, ok bool)
+	directCols []string
+	pages      func(x *fx, parents []any, args map[string]any, rows bool, cols []string) (map[any]connection, error)
+	counts     func(x *fx, parents []any, args map[string]any) (map[any]int, error)
+	sums       func(x *fx, parents []any, args map[string]any) (map[any]int64, error) // nil: no money
 	// groups fetches a groups field's groups (its arguments ga) under every parent; nil: no groups.
 	// With t, it also adds up the connection's totals from the groups, where it can (groupTotals).
 	groups func(x *fx, parents []any, args, ga map[string]any, t *groupTotals) (map[any][]any, error)
@@ -611,11 +614,12 @@ type objSel struct {
 
 // relSel is a relation field under an objSel.
 type relSel struct {
-	rel  *relation
-	args map[string]any
-	obj  *objSel  // a to-one relation's child selection
-	conn *connSel // a connection's selection
-	slot int      // where a request keeps, per parent object, what fetch found (one, conns, counts)
+	rel    *relation
+	args   map[string]any
+	obj    *objSel                               // a to-one relation's child selection
+	direct func(parent any) (child any, ok bool) // rel.direct, when it answers obj (directCols)
+	conn   *connSel                              // a connection's selection
+	slot   int                                   // where a request keeps, per parent object, what fetch found (one, conns, counts)
 }
 
 // connSel is a selection set on a connection type.
@@ -688,6 +692,9 @@ func (x *fx) compileObj(k *kind, sel ast.SelectionSet) (*objSel, error) {
 			}
 			if rel.carry != nil && subset(rs.obj.cols, rel.carries) {
 				s.cols = append(s.cols, rel.carry...)
+			}
+			if rel.direct != nil && (rel.directCols == nil || subset(rs.obj.cols, rel.directCols)) {
+				rs.direct = rel.direct
 			}
 		} else {
 			if rs.args, err = x.args(k.name, f); err != nil {
@@ -844,17 +851,17 @@ func (s *objSel) fetch(x *fx, objs []any) error {
 
 // fetch fetches the relation for objs, and below it.
 func (rs *relSel) fetch(x *fx, objs []any) error {
-	if rs.obj != nil && rs.rel.direct != nil {
+	if rs.direct != nil {
 		var children []any
 		if rs.obj.nested {
 			children = make([]any, 0, len(objs))
 		}
 		for _, o := range objs {
-			c, ok := rs.rel.direct(o)
+			c, ok := rs.direct(o)
 			if !ok {
 				return errSlow
 			}
-			if rs.obj.nested {
+			if rs.obj.nested && c != nil {
 				children = append(children, c)
 			}
 		}
@@ -982,8 +989,8 @@ func (s *objSel) write(x *fx, obj any) {
 		switch rs := s.rels[i]; {
 		case rs == nil:
 			s.leaves[i](x.buf, obj)
-		case rs.obj != nil && rs.rel.direct != nil:
-			c, _ := rs.rel.direct(obj) // fetch checked it
+		case rs.direct != nil:
+			c, _ := rs.direct(obj) // fetch checked it
 			rs.obj.write(x, c)
 		case rs.obj != nil:
 			rs.obj.write(x, x.slots[rs.slot].one[obj])

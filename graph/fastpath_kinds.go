@@ -671,10 +671,7 @@ func groupKinds() {
 		}),
 		rels: map[string]*relation{
 			"province": toOne(&provinceKind, "", provinceOf, func(k *db.ParticipantGroupKey) (string, bool) { return someString(k.ProvinceCode) }, false),
-			"wave": toOneKnown(&waveKind, "", waveOf, func(k *db.ParticipantGroupKey) (int64, bool) { return loader.Some(k.WaveID) }, false,
-				func(k *db.ParticipantGroupKey, cols []string) (*db.Wave, bool) {
-					return knownWave(k.WaveID, k.WaveNumber, cols)
-				}),
+			"wave":     keyWave(waveOf, func(k *db.ParticipantGroupKey) (*int64, *db.Wave) { return k.WaveID, k.Wave }),
 		}}
 	participantGroupKind = &kind{name: "ParticipantGroup", implementors: []string{"ParticipantGroup"},
 		leaves: leaves(map[string]func(*bytes.Buffer, *db.ParticipantGroup){
@@ -693,10 +690,7 @@ func groupKinds() {
 		}),
 		rels: map[string]*relation{
 			"province": toOne(&provinceKind, "", provinceOf, func(k *db.IncentiveGroupKey) (string, bool) { return someString(k.ProvinceCode) }, false),
-			"wave": toOneKnown(&waveKind, "", waveOf, func(k *db.IncentiveGroupKey) (int64, bool) { return loader.Some(k.WaveID) }, false,
-				func(k *db.IncentiveGroupKey, cols []string) (*db.Wave, bool) {
-					return knownWave(k.WaveID, k.WaveNumber, cols)
-				}),
+			"wave":     keyWave(waveOf, func(k *db.IncentiveGroupKey) (*int64, *db.Wave) { return k.WaveID, k.Wave }),
 		}}
 	incentiveGroupKind = &kind{name: "IncentiveGroup", implementors: []string{"IncentiveGroup"},
 		leaves: leaves(map[string]func(*bytes.Buffer, *db.IncentiveGroup){
@@ -753,18 +747,22 @@ func embedded[P, C any](child **kind, get func(*P) *C) *relation {
 	return r
 }
 
-// knownWave is the wave of a group key when the selection reads only its id and number, which
-// the key holds.
-func knownWave(id *int64, number *int, cols []string) (*db.Wave, bool) {
-	if id == nil || number == nil {
-		return nil, false
-	}
-	for _, c := range cols {
-		if c != "id" && c != "number" {
+// keyWave is a group key's wave. The key holds it with its id and number (db's labels), so a
+// selection of those alone reads it straight off the key; another loads it by the key's wave id.
+func keyWave[K any](waveOf func(*loader.Loaders) *loader.Loader[int64, *db.Wave], wave func(*K) (*int64, *db.Wave)) *relation {
+	r := toOne(&waveKind, "", waveOf, func(k *K) (int64, bool) { id, _ := wave(k); return loader.Some(id) }, false)
+	r.direct = func(p any) (any, bool) {
+		switch id, w := wave(p.(*K)); {
+		case id == nil:
+			return nil, true // no wave: null
+		case w == nil:
 			return nil, false
+		default:
+			return w, true
 		}
 	}
-	return &db.Wave{ID: *id, Number: *number}, true
+	r.directCols = []string{"id", "number"}
+	return r
 }
 
 // someString is loader.Some for a string key.
