@@ -68,8 +68,8 @@ const incentiveMonth = "coalesce(i.paid_month, i.due_month)::timestamp"
 func cols(c ...string) []string { return c }
 
 // waveNumber labels a wave key with the wave's number. Waves are public catalogue data, which
-// every scope reads. The groups of one statement share one Wave per wave, which holds its id and
-// number alone.
+// every scope reads. A key holds a Wave with its id and number alone, shared by the adjacent
+// groups of that wave (read).
 var waveNumber = &label{table: "waves", col: "number"}
 
 // GroupIncentives groups the incentives that scope and f select. It fails with EINVALID on bad

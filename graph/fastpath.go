@@ -442,8 +442,9 @@ func toOne[P any, K comparable, V any](child **kind, keyCol string, l func(*load
 }
 
 // toOneKnown is toOne for parents that may carry what a selection reads of their child: known
-// returns that child when cols are all it holds (a group key's wave with its number, read with
-// the group), or false, and then the children are loaded as toOne loads them.
+// returns that child when cols are all it holds (an enrollment's course with its title and
+// provider, read with the enrollment), or false, and then the children are loaded as toOne loads
+// them.
 func toOneKnown[P any, K comparable, V any](child **kind, keyCol string, l func(*loader.Loaders) *loader.Loader[K, *V], key func(*P) (K, bool), required bool, known func(*P, []string) (*V, bool)) *relation {
 	r := toOne(child, keyCol, l, key, required)
 	load := r.one
